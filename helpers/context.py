@@ -1,0 +1,200 @@
+"""``helpers.setup()``: the first code cell of every notebook.
+
+It is the only place that knows the mode. ``aws`` inside SageMaker Studio or when ``WORKSHOP_MODE=aws``;
+``local`` otherwise. In local mode it makes sure the local SageMaker runs, points boto3 and the SageMaker
+SDK at it, and leaves every later cell to call the SDK and boto3 exactly as on AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+WORKSHOP_TAG = {"Key": "workshop", "Value": "genai-builders"}
+PREFIX = "genai-builders"
+_STUDIO_METADATA = Path("/opt/ml/metadata/resource-metadata.json")
+_CONTEXT: WorkshopContext | None = None
+
+
+class SetupError(RuntimeError):
+    """Setup could not complete; the message says what to do."""
+
+
+@dataclass
+class WorkshopContext:
+    """What every notebook needs: the SDK session, role, bucket, region and the tags to put on resources."""
+
+    mode: str
+    region: str
+    account: str
+    bucket: str
+    role: str
+    session: Any  # sagemaker.Session
+    boto_session: Any  # boto3.Session
+    tags: list[dict[str, str]] = field(default_factory=lambda: [dict(WORKSHOP_TAG)])
+    prefix: str = PREFIX
+
+    def s3_uri(self, *parts: str) -> str:
+        """``s3://<bucket>/<prefix>/<parts...>``: where the workshop keeps its files."""
+        return "s3://" + "/".join([self.bucket, self.prefix, *(p.strip("/") for p in parts)])
+
+    def banner(self) -> str:
+        """One line: mode, region, account, bucket, role."""
+        where = "local SageMaker on this machine, no AWS account used" if self.mode == "local" else "AWS"
+        return (
+            f"mode={self.mode} ({where}) | region={self.region} | account={self.account} | "
+            f"bucket={self.bucket} | role={self.role}"
+        )
+
+
+def detect_mode() -> str:
+    """``aws`` when ``WORKSHOP_MODE=aws`` or inside SageMaker Studio, else ``local``."""
+    chosen = os.environ.get("WORKSHOP_MODE", "").strip().lower()
+    if chosen in {"aws", "local"}:
+        return chosen
+    if chosen:
+        raise SetupError(f"WORKSHOP_MODE={chosen!r} is not a mode: use WORKSHOP_MODE=local or WORKSHOP_MODE=aws.")
+    if _STUDIO_METADATA.exists() or os.environ.get("SAGEMAKER_SPACE_NAME"):
+        return "aws"
+    return "local"
+
+
+def setup(mode: str | None = None, quiet: bool = False) -> WorkshopContext:
+    """Prepare this kernel for the workshop and print one banner line; safe to call again."""
+    global _CONTEXT
+    mode = mode or detect_mode()
+    if _CONTEXT is not None and _CONTEXT.mode == mode:
+        if not quiet:
+            print(_CONTEXT.banner())
+        return _CONTEXT
+    context = _setup_local() if mode == "local" else _setup_aws()
+    _CONTEXT = context
+    if not quiet:
+        print(context.banner())
+    return context
+
+
+# ------------------------------------------------------------------------------------------ local mode
+def _setup_local() -> WorkshopContext:
+    from .local import config, server
+
+    port = config.port()
+    info = server.status(port)
+    if info is None:
+        print(f"Starting the local SageMaker on {config.url(port)} (log: {config.log_file(port)}) ...")
+        try:
+            info = server.start_detached(port)
+        except server.LocalServerError as exc:
+            raise SetupError(str(exc)) from None
+    elif not info.get("ready"):
+        info = server.wait_ready(port, 60)
+    _warn_if_restarted(info, port)
+    region = config.DEFAULT_REGION
+    env = {
+        "AWS_ENDPOINT_URL": config.url(port),
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+        "SAGEMAKER_USER_CONFIG_OVERRIDE": str(_sdk_config_file()),
+        "DISABLE_FMEVAL_TELEMETRY": "true",
+    }
+    os.environ.update(env)
+    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"):
+        os.environ.pop(var, None)
+    import logging
+
+    logging.getLogger("sagemaker.config").setLevel(logging.WARNING)
+    import boto3
+    import sagemaker
+
+    _patch_sdk_for_local(config.url(port))
+    boto_session = boto3.Session(region_name=region)
+    session = sagemaker.Session(boto_session=boto_session)
+    from .local.server import LOCAL_ROLE_NAME
+
+    role = f"arn:aws:iam::{config.ACCOUNT_ID}:role/{LOCAL_ROLE_NAME}"
+    bucket = session.default_bucket()
+    return WorkshopContext("local", region, config.ACCOUNT_ID, bucket, role, session, boto_session)
+
+
+def _sdk_config_file() -> Path:
+    """A SageMaker SDK config file that opts out of the SDK's telemetry (which would call the internet)."""
+    from .local import config
+
+    path = config.home() / "sagemaker-sdk-config.yaml"
+    text = "SchemaVersion: '1.0'\nSageMaker:\n  PythonSDK:\n    Modules:\n      TelemetryOptOut: true\n"
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+    return path
+
+
+def _patch_sdk_for_local(url: str) -> None:
+    """Make the SDK fit a server that answers at once: poll every 0.1 s and use the local STS."""
+    import sagemaker.session
+    import sagemaker.utils
+
+    original_wait = getattr(sagemaker.session._wait_until, "__wrapped__", sagemaker.session._wait_until)
+
+    def _wait_until(callable_fn, poll=5):
+        return original_wait(callable_fn, min(poll, 0.1))
+
+    _wait_until.__wrapped__ = original_wait
+    sagemaker.session._wait_until = _wait_until
+    # The SDK passes an explicit regional STS endpoint, which beats AWS_ENDPOINT_URL.
+    sagemaker.utils.sts_regional_endpoint = lambda region: url
+    sagemaker.session.sts_regional_endpoint = lambda region: url
+
+
+def _warn_if_restarted(info: dict[str, Any], port: int) -> None:
+    """Say so when the server is not the one this machine's last setup() talked to: its state is gone."""
+    from .local import config
+
+    seen_file = config.home() / f"last-seen-{port}.json"
+    previous = None
+    if seen_file.exists():
+        try:
+            previous = json.loads(seen_file.read_text()).get("instance_id")
+        except ValueError:
+            previous = None
+    if previous and previous != info["instance_id"]:
+        print(
+            "Note: the local SageMaker has restarted since the last setup(). It keeps its state in memory "
+            "only, so endpoints, buckets, metrics and jobs created before are gone. Re-run the earlier "
+            "notebooks (from 01) to recreate what this one needs."
+        )
+    seen_file.write_text(json.dumps({"instance_id": info["instance_id"]}))
+
+
+# ------------------------------------------------------------------------------------------ aws mode
+def _setup_aws() -> WorkshopContext:
+    import boto3
+    import sagemaker
+
+    boto_session = boto3.Session()
+    region = boto_session.region_name
+    if not region:
+        raise SetupError("No AWS region is set: export AWS_DEFAULT_REGION=us-east-1 (or your region).")
+    try:
+        account = boto_session.client("sts").get_caller_identity()["Account"]
+    except Exception as exc:
+        raise SetupError(
+            f"No usable AWS credentials ({exc.__class__.__name__}). Configure them (aws configure, or a Studio "
+            "execution role), or run the workshop locally with WORKSHOP_MODE=local."
+        ) from None
+    session = sagemaker.Session(boto_session=boto_session)
+    role = os.environ.get("WORKSHOP_ROLE_ARN")
+    if not role:
+        try:
+            role = sagemaker.get_execution_role(sagemaker_session=session)
+        except ValueError:
+            raise SetupError(
+                "No SageMaker execution role found. Outside SageMaker Studio, set WORKSHOP_ROLE_ARN to the ARN "
+                "of a role that SageMaker can assume (with AmazonSageMakerFullAccess), e.g. "
+                f"export WORKSHOP_ROLE_ARN=arn:aws:iam::{account}:role/MySageMakerRole"
+            ) from None
+    bucket = session.default_bucket()
+    return WorkshopContext("aws", region, account, bucket, role, session, boto_session)

@@ -1,0 +1,32 @@
+"""JumpStart catalogue helpers that work the same against AWS and the local SageMaker."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+
+def model_ids(session: Any = None, **filters: Any) -> list[str]:
+    """All JumpStart model ids the SDK can see (``list_jumpstart_models``), optionally filtered."""
+    from sagemaker.jumpstart.notebook_utils import list_jumpstart_models
+
+    kwargs = {"sagemaker_session": session} if session is not None else {}
+    return list(list_jumpstart_models(**filters, **kwargs))
+
+
+def closest_model_ids(model_id: str, candidates: list[str], n: int = 3) -> list[str]:
+    """The ``n`` catalogue ids most similar to ``model_id``."""
+    close = difflib.get_close_matches(model_id, candidates, n=n, cutoff=0.0)
+    return close[:n]
+
+
+def check_model_id(model_id: str, session: Any = None) -> str:
+    """Return ``model_id`` when the catalogue has it; else raise ValueError naming the closest ids."""
+    ids = model_ids(session)
+    if model_id in ids:
+        return model_id
+    suggestions = ", ".join(closest_model_ids(model_id, ids))
+    raise ValueError(
+        f"Unknown JumpStart model id '{model_id}'. Closest catalogue ids: {suggestions}. "
+        "See them all with sagemaker.jumpstart.notebook_utils.list_jumpstart_models()."
+    )

