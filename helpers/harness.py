@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-STARTUP_FILE = '''\
+STARTUP_FILE = """\
 # Written by helpers.harness for test runs: keep IPython's own error reporting, so that nbval sees errors.
 def _workshop_harness_setup():
     ip = get_ipython()  # noqa: F821
@@ -49,7 +49,7 @@ def _workshop_harness_setup():
 
 _workshop_harness_setup()
 del _workshop_harness_setup
-'''
+"""
 
 _STATE: dict[str, Any] = {}
 

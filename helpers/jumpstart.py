@@ -30,3 +30,36 @@ def check_model_id(model_id: str, session: Any = None) -> str:
         f"Unknown JumpStart model id '{model_id}'. Closest catalogue ids: {suggestions}. "
         "See them all with sagemaker.jumpstart.notebook_utils.list_jumpstart_models()."
     )
+
+
+def describe_models(model_ids_: list[str], session: Any) -> Any:
+    """A DataFrame of catalogue facts per model: task, framework, default instance, gated, fine-tunable."""
+    import pandas as pd
+    from sagemaker.jumpstart.accessors import JumpStartModelsAccessor
+    from sagemaker.jumpstart.enums import JumpStartModelType
+
+    rows = []
+    for model_id in model_ids_:
+        framework, task = (model_id.split("-") + ["", ""])[:2]
+        try:
+            specs = JumpStartModelsAccessor.get_model_specs(
+                region=session.boto_region_name,
+                model_id=model_id,
+                version="*",
+                s3_client=session.s3_client,
+                model_type=JumpStartModelType.OPEN_WEIGHTS,
+            )
+        except Exception as exc:  # a proprietary or broken entry: show it, don't fail the table
+            rows.append({"model_id": model_id, "framework": framework, "task": task, "note": str(exc)[:80]})
+            continue
+        rows.append(
+            {
+                "model_id": model_id,
+                "framework": framework,
+                "task": task,
+                "default_instance_type": specs.default_inference_instance_type,
+                "gated": bool(getattr(specs, "hosting_eula_key", None)),
+                "fine_tunable": bool(specs.training_supported),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -5,6 +5,7 @@ No test contacts AWS or the network: moto intercepts every boto3 call and outbou
 
 from __future__ import annotations
 
+import functools
 import json
 import socket
 import sys
@@ -32,6 +33,12 @@ GATED_ID = "meta-textgeneration-llama-3-2-1b-instruct"
 TRAINABLE_ID = "huggingface-llm-falcon-7b-bf16"
 ECR = f"763104351884.dkr.ecr.{REGION}.amazonaws.com"
 BUCKET = f"s3://sagemaker-{REGION}-123456789012"
+
+
+@functools.cache
+def _boto() -> boto3.Session:
+    """One boto3 session for all tests (loads service models once); made after the env is patched."""
+    return boto3.Session(region_name=REGION)
 
 
 class _Captured(Exception):
@@ -66,18 +73,16 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
 def sm(monkeypatch: pytest.MonkeyPatch) -> Iterator[SimpleNamespace]:
     """Seeded moto S3 plus a SageMaker session; JumpStart cache reset; telemetry disabled."""
     with mock_aws():
-        s3 = boto3.client("s3", region_name=REGION)
+        s3 = _boto().client("s3")
         written = catalog.seed(s3, REGION)
 
         import sagemaker
         from sagemaker.jumpstart.accessors import JumpStartModelsAccessor, JumpStartS3PayloadAccessor
 
-        monkeypatch.setattr(
-            "sagemaker.telemetry.telemetry_logging._send_telemetry_request", lambda *a, **k: None
-        )
+        monkeypatch.setattr("sagemaker.telemetry.telemetry_logging._send_telemetry_request", lambda *a, **k: None)
         JumpStartModelsAccessor.reset_cache()
         JumpStartS3PayloadAccessor.clear_cache()
-        session = sagemaker.Session(boto_session=boto3.Session(region_name=REGION))
+        session = sagemaker.Session(boto_session=_boto())
         yield SimpleNamespace(s3=s3, session=session, written=written)
         JumpStartModelsAccessor.reset_cache()
 
@@ -161,9 +166,7 @@ def test_payload_output_keys_match_response_shape() -> None:
     for model_id, spec in catalog.load_specs().items():
         shape = catalog.stand_in(model_id)["response_shape"]
         first = next(iter(spec["default_payloads"].values()))
-        assert (
-            first["output_keys"]["generated_text"] == catalog.response_shapes()[shape]["generated_text_path"]
-        )
+        assert first["output_keys"]["generated_text"] == catalog.response_shapes()[shape]["generated_text_path"]
         if shape in paths:
             assert first["body"]["inputs"] and "parameters" in first["body"]
             assert first["output_keys"]["generated_text"] == paths[shape]
@@ -219,9 +222,7 @@ def test_model_id_from_artifact() -> None:
 def test_catalog_import_is_light() -> None:
     import subprocess
 
-    code = (
-        "import sys; import helpers.local.catalog; print('sagemaker' in sys.modules, 'boto3' in sys.modules)"
-    )
+    code = "import sys; import helpers.local.catalog; print('sagemaker' in sys.modules, 'boto3' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
 
@@ -237,9 +238,7 @@ def test_seed_is_idempotent_and_public(sm: SimpleNamespace) -> None:
     body = sm.s3.get_object(Bucket=public, Key="proprietary-sdk-manifest.json")["Body"].read()
     assert json.loads(body)
     grants = sm.s3.get_object_acl(Bucket=public, Key="proprietary-sdk-manifest.json")["Grants"]
-    assert any(
-        g["Grantee"].get("URI", "").endswith("/global/AllUsers") and g["Permission"] == "READ" for g in grants
-    )
+    assert any(g["Grantee"].get("URI", "").endswith("/global/AllUsers") and g["Permission"] == "READ" for g in grants)
     eula = catalog.load_specs()[LMI_ID]["hosting_eula_key"]
     assert b"Llama 3" in sm.s3.get_object(Bucket=public, Key=eula)["Body"].read()
     prefix = catalog.load_specs()[LMI_ID]["hosting_prepacked_artifact_key"]
@@ -310,9 +309,7 @@ def test_structured_filters(sm: SimpleNamespace) -> None:
 def test_jumpstart_model_on_g5(sm: SimpleNamespace, model_id: str, repo: str, shape: str) -> None:
     from sagemaker.jumpstart.model import JumpStartModel
 
-    model = JumpStartModel(
-        model_id=model_id, role=ROLE, instance_type="ml.g5.12xlarge", sagemaker_session=sm.session
-    )
+    model = JumpStartModel(model_id=model_id, role=ROLE, instance_type="ml.g5.12xlarge", sagemaker_session=sm.session)
     assert model.image_uri == f"{ECR}/{repo}"
     assert model.env["SM_NUM_GPUS"] == "4"
     uri = model.model_data["S3DataSource"]["S3Uri"]

@@ -50,8 +50,9 @@ def smollm2():
 
 
 def test_smollm2_greedy_is_deterministic(smollm2):
-    request = GenerationRequest(messages=[{"role": "user", "content": "What is the capital of France?"}],
-                                max_new_tokens=12)
+    request = GenerationRequest(
+        messages=[{"role": "user", "content": "What is the capital of France?"}], max_new_tokens=12
+    )
     first, second = smollm2.generate(request), smollm2.generate(request)
     assert first.text == second.text and "Paris" in first.text
     assert 0 < first.completion_tokens <= 12 and first.prompt_tokens > 5
@@ -60,8 +61,9 @@ def test_smollm2_greedy_is_deterministic(smollm2):
 def test_smollm2_limits_and_stop_strings(smollm2):
     long = smollm2.generate(GenerationRequest(prompt="Write a long story about a ship.", max_new_tokens=6))
     assert long.completion_tokens == 6 and long.finish_reason == "length"
-    stopped = smollm2.generate(GenerationRequest(prompt="List three fruits, one per line.", max_new_tokens=40,
-                                                 stop=["\n"]))
+    stopped = smollm2.generate(
+        GenerationRequest(prompt="List three fruits, one per line.", max_new_tokens=40, stop=["\n"])
+    )
     assert "\n" not in stopped.text
 
 

@@ -27,8 +27,22 @@ def _notebook(path: Path, *sources: str) -> Path:
 
 
 def _run_nbval(notebook: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "pytest", "-p", "helpers.harness", "--nbval-lax", "-o", "addopts=",
-               "-p", "no:cacheprovider", "--rootdir", str(notebook.parent), *extra, str(notebook)]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "helpers.harness",
+        "--nbval-lax",
+        "-o",
+        "addopts=",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(notebook.parent),
+        *extra,
+        str(notebook),
+    ]
     run_env = {**os.environ, "WORKSHOP_HARNESS_SERVER": "0", "PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.run(command, capture_output=True, text=True, cwd=notebook.parent, env=run_env, timeout=300)
 

@@ -172,14 +172,30 @@ def plain_model(ctx, clients):
     clients["sagemaker"].delete_model(ModelName=name)
 
 
-@pytest.mark.parametrize("instance_type", ["ml.g5.2xlarge", "ml.g6.xlarge", "ml.p4d.24xlarge", "ml.p5.48xlarge",
-                                           "ml.inf2.xlarge", "ml.m5.large", "ml.c7i.4xlarge"])
+@pytest.mark.parametrize(
+    "instance_type",
+    [
+        "ml.g5.2xlarge",
+        "ml.g6.xlarge",
+        "ml.p4d.24xlarge",
+        "ml.p5.48xlarge",
+        "ml.inf2.xlarge",
+        "ml.m5.large",
+        "ml.c7i.4xlarge",
+    ],
+)
 def test_current_instance_families_are_accepted(clients, plain_model, instance_type):
     name = f"cfg-{uuid.uuid4().hex[:8]}"
     clients["sagemaker"].create_endpoint_config(
         EndpointConfigName=name,
-        ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": plain_model, "InstanceType": instance_type,
-                             "InitialInstanceCount": 1}],
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": plain_model,
+                "InstanceType": instance_type,
+                "InitialInstanceCount": 1,
+            }
+        ],
     )
     clients["sagemaker"].delete_endpoint_config(EndpointConfigName=name)
 
@@ -189,8 +205,14 @@ def test_strings_that_are_not_instance_types_are_rejected(clients, plain_model, 
     with pytest.raises(ClientError) as err:
         clients["sagemaker"].create_endpoint_config(
             EndpointConfigName=f"cfg-{uuid.uuid4().hex[:8]}",
-            ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": plain_model, "InstanceType": instance_type,
-                                 "InitialInstanceCount": 1}],
+            ProductionVariants=[
+                {
+                    "VariantName": "AllTraffic",
+                    "ModelName": plain_model,
+                    "InstanceType": instance_type,
+                    "InitialInstanceCount": 1,
+                }
+            ],
         )
     assert err.value.response["Error"]["Code"] == "ValidationException"
     assert instance_type in str(err.value)

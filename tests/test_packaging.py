@@ -42,8 +42,15 @@ def test_pyproject_and_environment_agree():
 
 def test_required_pins():
     pins = _pyproject_pins()
-    for requirement in ["sagemaker>=2.237,<3", "fmeval==1.2.3", "pyarrow>=21,<26", "transformers<5",
-                        "torch==2.13.0", "moto[server]==5.2.5", "pandas==2.2.3"]:
+    for requirement in [
+        "sagemaker>=2.237,<3",
+        "fmeval==1.2.3",
+        "pyarrow>=21,<26",
+        "transformers<5",
+        "torch==2.13.0",
+        "moto[server]==5.2.5",
+        "pandas==2.2.3",
+    ]:
         assert requirement in pins.values(), requirement
 
 

@@ -25,8 +25,9 @@ def test_tgi_request():
 
 
 def test_messages_request():
-    request = parse_request(b'{"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}], '
-                            b'"max_tokens": 9}')
+    request = parse_request(
+        b'{"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}], "max_tokens": 9}'
+    )
     assert request.messages == [{"role": "user", "content": "Hi"}]
     assert request.max_new_tokens == 9 and request.shape == "messages" and not request.do_sample
 
@@ -64,8 +65,10 @@ def test_non_json_content_type_is_rejected():
             "<|start_header_id|>user<|end_header_id|>\n\nHello?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
             [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello?"}],
         ),
-        ("<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHello? [/INST]",
-         [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello?"}]),
+        (
+            "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHello? [/INST]",
+            [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello?"}],
+        ),
         ("<start_of_turn>user\nHello?<end_of_turn>\n<start_of_turn>model\n", [{"role": "user", "content": "Hello?"}]),
         ("<|im_start|>user\nHello?<|im_end|>\n<|im_start|>assistant\n", [{"role": "user", "content": "Hello?"}]),
         ("Plain completion prompt", None),

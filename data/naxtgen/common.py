@@ -136,5 +136,13 @@ class Phraser:
                 break
             if best_score is None or score < best_score:
                 best, best_score = text, score
+        if best_score is not None and best_score >= self.cap:
+            best = self._trim(best)
         self.current.update(sentences(best))
         return best
+
+    def _trim(self, text: str) -> str:
+        """Drop over-used sentences from a multi-sentence variant when every variant is saturated."""
+        parts = _SPLIT_RE.split(text)
+        keep = [p for p in parts if all(self.doc_freq[s] < self.cap for s in sentences(p) if not is_greeting(s))]
+        return " ".join(keep) if keep else text

@@ -98,8 +98,7 @@ LABELING_QA: list[tuple[str, str, list[str], tuple[str, str]]] = [
     ),
     (
         "How soon after leaving do I need to ship my equipment?",
-        "Remote leavers should ship their equipment in the prepaid kit within 5 business days after their last "
-        "day.",
+        "Remote leavers should ship their equipment in the prepaid kit within 5 business days after their last day.",
         ["equipment-return"],
         ("5 business days", "15 business days"),
     ),
@@ -187,8 +186,7 @@ LABELING_QA: list[tuple[str, str, list[str], tuple[str, str]]] = [
     ),
     (
         "Are bookings through Meridian Travel Partners covered by insurance?",
-        "Yes. Travel insurance applies automatically to trips booked through TripLine or Meridian Travel "
-        "Partners.",
+        "Yes. Travel insurance applies automatically to trips booked through TripLine or Meridian Travel Partners.",
         ["travel-booking"],
         ("automatically", "only if you pay extra"),
     ),

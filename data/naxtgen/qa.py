@@ -559,8 +559,7 @@ SINGLE: list[tuple[str, str, list[str]]] = [
     ),
     (
         "When can I upgrade my company phone?",
-        "Naxt phones are upgraded every 3 years. Your old phone is then returned under the equipment return "
-        "policy.",
+        "Naxt phones are upgraded every 3 years. Your old phone is then returned under the equipment return policy.",
         ["mobile-phones"],
     ),
     (
@@ -596,8 +595,7 @@ SINGLE: list[tuple[str, str, list[str]]] = [
     ),
     (
         "How fast does the security team respond to a report?",
-        "The Security Operations Center acknowledges urgent reports within 15 minutes and all others within 4 "
-        "hours.",
+        "The Security Operations Center acknowledges urgent reports within 15 minutes and all others within 4 hours.",
         ["security-incident-reporting"],
     ),
     (

@@ -40,15 +40,20 @@ def rebalancing(k: Kit) -> Plan:
                     {
                         "neutral": [
                             "Okay. What does that mean in actual dollars?",
-                            "I had a feeling. I haven't opened a statement since the summer.", "Interesting. Give me the number in dollars.", "Hmm. How big a difference is that in real money?",
+                            "I had a feeling. I haven't opened a statement since the summer.",
+                            "Interesting. Give me the number in dollars.",
+                            "Hmm. How big a difference is that in real money?",
                         ],
                         "positive": [
                             "Is that a problem? It sounds like things have been going well.",
-                            "Well, I won't complain about stocks doing well. But go on.", "Good problem to have, I'd say. What do you recommend?",
+                            "Well, I won't complain about stocks doing well. But go on.",
+                            "Good problem to have, I'd say. What do you recommend?",
                         ],
                         "concerned": [
                             "{cur} percent is more than I'm comfortable with, to be honest.",
-                            "That's higher than I would have guessed. How exposed are we?", "That makes me a little uneasy.", "I don't love hearing that.",
+                            "That's higher than I would have guessed. How exposed are we?",
+                            "That makes me a little uneasy.",
+                            "I don't love hearing that.",
                         ],
                     }
                 ),
@@ -93,7 +98,8 @@ def rebalancing(k: Kit) -> Plan:
                 [
                     "Before we decide anything, is there any big spending on the horizon I should know about?",
                     "Has anything changed at home? Any large expenses in the next year or two?",
-                    "Quick check: are you expecting to pull money out of the portfolio anytime soon?", "Do you see any large withdrawals coming, a house, a boat, a wedding?",
+                    "Quick check: are you expecting to pull money out of the portfolio anytime soon?",
+                    "Do you see any large withdrawals coming, a house, a boat, a wedding?",
                 ],
             ),
             k.t(
@@ -115,7 +121,8 @@ def rebalancing(k: Kit) -> Plan:
                     "My suggestion is to sell inside the IRA first. No capital gains there, and it gets us most of "
                     "the way back to target.",
                     "We have two levers: sell in the IRA, where there's no tax cost, or direct new cash into "
-                    "bonds. Usually a mix of both works best.", "I'd start in the IRA, because selling there costs you nothing in taxes this year.",
+                    "bonds. Usually a mix of both works best.",
+                    "I'd start in the IRA, because selling there costs you nothing in taxes this year.",
                 ],
             ),
             k.t(
@@ -123,15 +130,18 @@ def rebalancing(k: Kit) -> Plan:
                 [
                     "And the bond side would be the same ladder we already own?",
                     "So nothing in the joint account gets sold?",
-                    "That sounds sensible. What would we buy with the proceeds?", "Would the money just sit in cash after the sale?", "And the taxable account stays as it is?",
+                    "That sounds sensible. What would we buy with the proceeds?",
+                    "Would the money just sit in cash after the sale?",
+                    "And the taxable account stays as it is?",
                 ],
             ),
             k.t(
                 "X",
                 [
-                    "Yes, we'd extend the existing Treasury ladder out a few more rungs.",
-                    "Right, the joint account can stay as it is for now. The proceeds go to the core bond fund.",
-                    "Mostly the intermediate bond ladder, so your fixed income stays simple to follow.", "No, it goes straight into high-quality bonds the same day, and the taxable account stays untouched.",
+                    "The sale proceeds go straight into the Treasury ladder you already own, and the taxable account isn't touched.",
+                    "We'd move the proceeds into the core bond fund the same day. The joint account stays exactly as it is.",
+                    "Everything we sell is reinvested in high-quality bonds right away, and nothing in the taxable account changes.",
+                    "Proceeds are reinvested in the intermediate bond ladder on the same day; the taxable account stays as it is.",
                 ],
             ),
         ],
@@ -166,7 +176,8 @@ def rebalancing(k: Kit) -> Plan:
                         [
                             "Whatever we do, I want to see the tax cost before you place a single trade.",
                             "Can you show me the tax bill on paper first? Last time I got a surprise in April.",
-                            "Please put the tax impact in writing before anything is sold.", "I'd like a written estimate of the tax before anything happens.",
+                            "Please put the tax impact in writing before anything is sold.",
+                            "I'd like a written estimate of the tax before anything happens.",
                         ],
                     )
                 ],
@@ -182,7 +193,8 @@ def rebalancing(k: Kit) -> Plan:
                         [
                             "I'd feel better doing this gradually instead of all in one go.",
                             "Can we ease into it? Selling a big chunk on one day makes me nervous.",
-                            "I'd prefer to phase it in over a few weeks if that's possible.", "Could it be done in stages?",
+                            "I'd prefer to phase it in over a few weeks if that's possible.",
+                            "Could it be done in stages?",
                         ],
                     )
                 ],
@@ -205,12 +217,12 @@ def rebalancing(k: Kit) -> Plan:
                         "So we'll get back to the {tgt}% target over {weeks} weeks, beginning in the IRA.",
                     ],
                 ),
-                k.t(
-                    "C",
+                k.agree(
                     [
                         "Good. {weeks} weeks feels reasonable to me.",
                         "Agreed, the IRA first and then we see where we are.",
-                        "That works. Let's do it that way.", "Sounds like a plan. Let's start with the IRA.",
+                        "That works. Let's do it that way.",
+                        "Sounds like a plan. Let's start with the IRA.",
                     ],
                 ),
             ],
@@ -269,9 +281,7 @@ def concentrated_stock(k: Kit) -> Plan:
         share = k.pick([35, 40, 45, 55, 60])
         k.v.update(co=company, pos=money(value), share=share, sell=k.pick([20, 25, 30]))
         k.due("lock", 20, 70)
-        situation = k.fill(
-            "{pos} of {co} stock, about {share}% of net worth, with the lockup ending {lock_d}."
-        )
+        situation = k.fill("{pos} of {co} stock, about {share}% of net worth, with the lockup ending {lock_d}.")
         intro = [
             k.t(
                 "C",
@@ -299,7 +309,8 @@ def concentrated_stock(k: Kit) -> Plan:
                     [
                         "Part of me wants to hold. I know the company, I know the product.",
                         "My colleagues are all holding. Selling feels a bit disloyal.",
-                        "The stock has doubled since the IPO. What if it doubles again?", "Selling feels like betting against my own team.",
+                        "The stock has doubled since the IPO. What if it doubles again?",
+                        "Selling feels like betting against my own team.",
                     ],
                 ),
                 k.t(
@@ -308,9 +319,10 @@ def concentrated_stock(k: Kit) -> Plan:
                         "That's a very common feeling. But your salary, your bonus and {share}% of your wealth "
                         "all depend on one company. A staged plan lets you keep a meaningful stake and still "
                         "sleep at night.",
-                        "It might. The point isn't to bet against {co}; it's to make sure one bad quarter can't "
+                        "I understand. The point isn't to bet against {co}; it's to make sure one bad quarter can't "
                         "change your retirement.",
-                        "Nobody knows. What we can control is how much of your future rides on that answer.", "I understand. We're not selling everything, just enough so one stock can't decide your future.",
+                        "Whatever the price does, what we can control is how much of your future rides on it.",
+                        "I understand. We're not selling everything, just enough so one stock can't decide your future.",
                     ],
                 ),
             ],
@@ -321,14 +333,18 @@ def concentrated_stock(k: Kit) -> Plan:
                         "Because you're an insider, any sales would run through a pre-arranged trading plan, "
                         "and legal at {co} will need to sign off on it.",
                         "As an employee you'd set up a pre-scheduled trading plan with the company's approval, "
-                        "so the timing is fixed in advance.", "One practical point: company insiders usually sell through a written trading plan that legal has approved in advance.", "Since you're an officer, we'll need a pre-approved selling plan with fixed dates and amounts.",
+                        "so the timing is fixed in advance.",
+                        "One practical point: company insiders usually sell through a written trading plan that legal has approved in advance.",
+                        "Since you're an officer, we'll need a pre-approved selling plan with fixed dates and amounts.",
                     ],
                 ),
                 k.t(
                     "C",
                     [
                         "I didn't realize it had to be approved. How long does that usually take?",
-                        "Okay, I'll need to check with our legal team then.", "Makes sense. I'll ask the general counsel's office.", "I had no idea. I'll find out who handles that internally.",
+                        "Okay, I'll need to check with our legal team then.",
+                        "Makes sense. I'll ask the general counsel's office.",
+                        "I had no idea. I'll find out who handles that internally.",
                     ],
                 ),
             ],
@@ -343,7 +359,8 @@ def concentrated_stock(k: Kit) -> Plan:
                             "What I want is a way to reduce the position without handing half of it to the IRS "
                             "in a single year.",
                             "Can you build me a plan that diversifies but doesn't create one enormous tax bill?",
-                            "I'd like a diversification plan that spreads the taxes out over more than one year.", "Ideally I'd diversify over two or three tax years.",
+                            "I'd like a diversification plan that spreads the taxes out over more than one year.",
+                            "Ideally I'd diversify over two or three tax years.",
                         ],
                     )
                 ],
@@ -366,7 +383,9 @@ def concentrated_stock(k: Kit) -> Plan:
                             [
                                 "There are hedging strategies, but many are restricted for insiders. I'll check "
                                 "what your company policy allows.",
-                                "Possibly. It depends on the company's hedging policy, which I'll review.", "Maybe. Insiders often face limits on hedging, so I'll read the policy first.", "It depends on the company's rules. Some firms prohibit hedging entirely for employees.",
+                                "Possibly. It depends on the company's hedging policy, which I'll review.",
+                                "Maybe. Insiders often face limits on hedging, so I'll read the policy first.",
+                                "It depends on the company's rules. Some firms prohibit hedging entirely for employees.",
                             ],
                         ),
                     ],
@@ -387,6 +406,8 @@ def concentrated_stock(k: Kit) -> Plan:
                         "C",
                         [
                             "{sell} percent a quarter. Yes, I can live with that.",
+                            "Fine, {sell}% a quarter. That still leaves me plenty of {co} exposure.",
+                            "I'm okay with {sell}% per quarter, as long as we can pause it if something changes.",
                             "Okay. Let's do {sell}% a quarter and revisit after the first year.",
                         ],
                     ),
@@ -414,14 +435,13 @@ def concentrated_stock(k: Kit) -> Plan:
         )
         proceeds = k.amount(4e6, 22e6, 0.1e6)
         k.v.update(biz=business, proceeds=money(proceeds), tbill=money(round_to(proceeds * 0.9, 100_000)))
-        close = k.due("close", 25, 60)
+        k.due("close", 25, 60)
         situation = k.fill("Sale of {biz} closes {close_d}, with about {proceeds} in net proceeds expected.")
         intro = [
             k.t(
                 "C",
                 [
-                    "Well, it's official. We signed the purchase agreement for {biz}, and closing is set for "
-                    "{close}.",
+                    "Well, it's official. We signed the purchase agreement for {biz}, and closing is set for {close}.",
                     "The big news: the sale of {biz} goes through on {close}.",
                     "I wanted to tell you in person. We're selling {biz}, and closing is {close}.",
                 ],
@@ -431,7 +451,8 @@ def concentrated_stock(k: Kit) -> Plan:
                 [
                     "Congratulations. That's years of work. Do you have a sense of the net number yet?",
                     "That's wonderful news. What are the proceeds looking like after fees?",
-                    "Congratulations, truly. What does the net figure look like?", "What a milestone. Have the bankers given you a net figure?",
+                    "Congratulations, truly. What does the net figure look like?",
+                    "What a milestone. Have the bankers given you a net figure?",
                 ],
             ),
             k.t(
@@ -449,14 +470,18 @@ def concentrated_stock(k: Kit) -> Plan:
                     "C",
                     [
                         "It's a strange feeling. I've gone to that office every day for twenty years.",
-                        "My {p_word} keeps asking what I'm going to do with my mornings now.", "I keep checking my email for customer complaints that aren't mine anymore.", "Part of me is thrilled, part of me feels lost.",
+                        "My {p_word} keeps asking what I'm going to do with my mornings now.",
+                        "I keep checking my email for customer complaints that aren't mine anymore.",
+                        "Part of me is thrilled, part of me feels lost.",
                     ],
                 ),
                 k.t(
                     "A",
                     [
                         "That's normal. A lot of owners tell me the first six months are the hardest part.",
-                        "Give yourself time. There's no rush to make every decision in the first month.", "Completely understandable. Let's keep the first few months simple and unhurried.", "That's part of the transition. We'll keep things simple while you adjust.",
+                        "Give yourself time. There's no rush to make every decision in the first month.",
+                        "Completely understandable. Let's keep the first few months simple and unhurried.",
+                        "That's part of the transition. We'll keep things simple while you adjust.",
                     ],
                 ),
             ],
@@ -470,7 +495,8 @@ def concentrated_stock(k: Kit) -> Plan:
                         [
                             "Where do we put the money on day one? I don't want it sitting in checking.",
                             "I need somewhere safe to park it while we figure out the long-term plan.",
-                            "What I don't want is to rush into the market. Can we keep it safe while we think?", "Step one is keeping it safe. Where should it go first?",
+                            "What I don't want is to rush into the market. Can we keep it safe while we think?",
+                            "Step one is keeping it safe. Where should it go first?",
                         ],
                     )
                 ],
@@ -492,7 +518,9 @@ def concentrated_stock(k: Kit) -> Plan:
                         "C",
                         [
                             "Treasury bills for {tbill}. That's fine with me.",
-                            "Good. Let's do that and take a breath.", "Fine. I'd rather be boring for a few months.", "Yes, safe and simple for now.",
+                            "Good. Let's do that and take a breath.",
+                            "Fine. I'd rather be boring for a few months.",
+                            "Yes, safe and simple for now.",
                         ],
                     ),
                 ],
@@ -535,9 +563,7 @@ def tax_loss_harvesting(k: Kit) -> Plan:
         fund=fund,
         acct=k.v["acct"],
     )
-    situation = k.fill(
-        "{gains} of realized gains this year and about {losses} of unrealized losses in the {fund}."
-    )
+    situation = k.fill("{gains} of realized gains this year and about {losses} of unrealized losses in the {fund}.")
     intro = [
         k.t(
             "A",
@@ -555,12 +581,20 @@ def tax_loss_harvesting(k: Kit) -> Plan:
                 {
                     "neutral": [
                         "That's mostly from the tech shares we sold in spring, I assume.",
-                        "Right, the spring trades. What can we do about it?", "Most of that was the real estate fund we sold, I suppose.", "I remember, the stock sale in March. What are our options?",
+                        "Right, the spring trades. What can we do about it?",
+                        "Most of that was the real estate fund we sold, I suppose.",
+                        "I remember, the stock sale in March. What are our options?",
                     ],
-                    "positive": ["Gains are a nice problem to have, I suppose.", "Well, better gains than losses.", "I'll take it. What do you suggest?"],
+                    "positive": [
+                        "Gains are a nice problem to have, I suppose.",
+                        "Well, better gains than losses.",
+                        "I'll take it. What do you suggest?",
+                    ],
                     "concerned": [
                         "That's going to hurt at tax time, isn't it?",
-                        "Ugh. My accountant will not be happy.", "I was afraid you'd say that.", "That number makes me wince.",
+                        "Ugh. My accountant will not be happy.",
+                        "I was afraid you'd say that.",
+                        "That number makes me wince.",
                     ],
                 }
             ),
@@ -580,7 +614,9 @@ def tax_loss_harvesting(k: Kit) -> Plan:
                 "C",
                 [
                     "But I still believe in that holding. I don't want to be out of the market.",
-                    "If we sell it, don't we miss the rebound?", "I like that fund long term, though.", "Selling at a loss feels like admitting defeat.",
+                    "If we sell it, don't we miss the rebound?",
+                    "I like that fund long term, though.",
+                    "Selling at a loss feels like admitting defeat.",
                 ],
             ),
             k.t(
@@ -588,7 +624,9 @@ def tax_loss_harvesting(k: Kit) -> Plan:
                 [
                     "You wouldn't be out. We'd buy a similar but not identical fund the same day, so your "
                     "exposure barely changes.",
-                    "We'd swap into a comparable fund straight away. The exposure stays, the loss gets booked.", "Think of it as trading one fund for a close cousin. You keep the market exposure and bank the loss.", "Nothing changes about your long-term view. We swap into a close substitute and you keep the same exposure.",
+                    "We'd swap into a comparable fund straight away. The exposure stays, the loss gets booked.",
+                    "Think of it as trading one fund for a close cousin. You keep the market exposure and bank the loss.",
+                    "Nothing changes about your long-term view. We swap into a close substitute and you keep the same exposure.",
                 ],
             ),
         ],
@@ -599,14 +637,18 @@ def tax_loss_harvesting(k: Kit) -> Plan:
                     "The one rule to respect is the wash-sale rule: no buying back the same fund within 30 days, "
                     "and that includes your spouse's accounts and the IRAs.",
                     "Just so you know, for 30 days neither you nor your spouse can buy the same fund in any "
-                    "account, including retirement accounts.", "Watch the 30-day window: buying the same fund back in any household account, IRAs included, cancels the loss.", "There's a 30-day rule. If you or your spouse repurchase the same fund anywhere, the loss is disallowed.",
+                    "account, including retirement accounts.",
+                    "Watch the 30-day window: buying the same fund back in any household account, IRAs included, cancels the loss.",
+                    "There's a 30-day rule. If you or your spouse repurchase the same fund anywhere, the loss is disallowed.",
                 ],
             ),
             k.t(
                 "C",
                 [
                     "Good to know. {p_first} has automatic purchases in {p_pos} IRA, so let's check those.",
-                    "So I should pause any automatic investments for a month?", "Does that include the dividend reinvestment in my old 401(k)?", "I'd better tell my bookkeeper not to buy anything then.",
+                    "So I should pause any automatic investments for a month?",
+                    "Does that include the dividend reinvestment in my old 401(k)?",
+                    "I'd better tell my bookkeeper not to buy anything then.",
                 ],
             ),
         ],
@@ -620,7 +662,8 @@ def tax_loss_harvesting(k: Kit) -> Plan:
                     [
                         "If we can book the loss and stay invested, I'm all for it.",
                         "Let's harvest what we can, as long as I'm not sitting in cash.",
-                        "Please go ahead and use the losses, but keep me invested.", "Let's use the losses, but I don't want to be on the sidelines for a month.",
+                        "Please go ahead and use the losses, but keep me invested.",
+                        "Let's use the losses, but I don't want to be on the sidelines for a month.",
                     ],
                 )
             ],
@@ -635,7 +678,8 @@ def tax_loss_harvesting(k: Kit) -> Plan:
                         "C",
                         [
                             "Can you check our other accounts so we don't trip over that 30-day rule?",
-                            "Would you look at every account in the household for conflicts first?", "Please make sure the other family accounts don't trigger that rule.",
+                            "Would you look at every account in the household for conflicts first?",
+                            "Please make sure the other family accounts don't trigger that rule.",
                         ],
                     )
                 ],
@@ -652,7 +696,14 @@ def tax_loss_harvesting(k: Kit) -> Plan:
                         "We'll sell the {fund} and immediately reinvest in a similar fund.",
                     ],
                 ),
-                k.agree(["Yes. Go ahead with that.", "Agreed. Let's do the swap.", "Makes sense. Do it.", "Sounds good. Go ahead."]),
+                k.agree(
+                    [
+                        "Yes. Go ahead with that.",
+                        "Agreed. Let's do the swap.",
+                        "Makes sense. Do it.",
+                        "Sounds good. Go ahead.",
+                    ]
+                ),
             ],
         )
     ]
@@ -691,9 +742,7 @@ def estate_planning(k: Kit) -> Plan:
         will_year=k.pick(["2009", "2011", "2013", "2015"]),
         attorney=k.pick(["Ruth Abernathy", "Leon Marchbanks", "Gloria Ismail", "Stuart Penhallow"]),
     )
-    situation = k.fill(
-        "After {trigger}, the estate of about {estate} is governed by a will from {will_year}."
-    )
+    situation = k.fill("After {trigger}, the estate of about {estate} is governed by a will from {will_year}.")
     intro = [
         k.t(
             "C",
@@ -721,7 +770,9 @@ def estate_planning(k: Kit) -> Plan:
                     "One thing I'd recommend you discuss with your attorney is a revocable living trust. It keeps "
                     "things private and can make the transition much smoother for the family.",
                     "Many families in your position use a revocable trust. Your attorney would draft it, and we'd "
-                    "help retitle the accounts.", "A revocable trust is worth raising with your attorney. It avoids probate in most cases and keeps things private.", "Your attorney may suggest a revocable trust. If so, we'll handle moving the accounts into it.",
+                    "help retitle the accounts.",
+                    "A revocable trust is worth raising with your attorney. It avoids probate in most cases and keeps things private.",
+                    "Your attorney may suggest a revocable trust. If so, we'll handle moving the accounts into it.",
                 ],
             ),
             k.t(
@@ -738,14 +789,18 @@ def estate_planning(k: Kit) -> Plan:
                 [
                     "Also, beneficiary designations override the will. Those are worth checking on every IRA "
                     "and insurance policy.",
-                    "Don't forget the beneficiary forms. They pass outside the will entirely.", "One more point: the beneficiary forms on retirement accounts win over whatever the will says.", "Keep in mind that IRAs and insurance go to whoever is named on the form, whatever the will says.",
+                    "Don't forget the beneficiary forms. They pass outside the will entirely.",
+                    "One more point: the beneficiary forms on retirement accounts win over whatever the will says.",
+                    "Keep in mind that IRAs and insurance go to whoever is named on the form, whatever the will says.",
                 ],
             ),
             k.t(
                 "C",
                 [
                     "I genuinely have no idea who is listed on my old IRA.",
-                    "I think the old 401(k) still names my late mother. That needs fixing.", "My ex might still be on one of them, now that I think of it.", "I'm fairly sure nobody has looked at those forms in fifteen years.",
+                    "I think the old 401(k) still names my late mother. That needs fixing.",
+                    "My ex might still be on one of them, now that I think of it.",
+                    "I'm fairly sure nobody has looked at those forms in fifteen years.",
                 ],
             ),
         ],
@@ -770,7 +825,9 @@ def estate_planning(k: Kit) -> Plan:
                     "C",
                     [
                         "Can you pull every beneficiary designation you have on file for us?",
-                        "Please send me a list of who's named on each account.", "Could you send me the current beneficiaries for every account?", "I'd like a printout of all the beneficiary designations.",
+                        "Please send me a list of who's named on each account.",
+                        "Could you send me the current beneficiaries for every account?",
+                        "I'd like a printout of all the beneficiary designations.",
                     ],
                 )
             ],
@@ -784,10 +841,19 @@ def estate_planning(k: Kit) -> Plan:
                     "A",
                     [
                         "Let's agree to update the beneficiary designations across the board.",
-                        "We'll refresh the beneficiaries on every account so they match the new plan.", "Then we'll update every beneficiary form so it reflects the family as it is today.", "The beneficiary designations get updated on every account, agreed?",
+                        "We'll refresh the beneficiaries on every account so they match the new plan.",
+                        "Then we'll update every beneficiary form so it reflects the family as it is today.",
+                        "The beneficiary designations get updated on every account, agreed?",
                     ],
                 ),
-                k.agree(["Yes, please.", "Absolutely, that's overdue.", "Agreed, let's fix them.", "Absolutely, let's clean those up."]),
+                k.agree(
+                    [
+                        "Yes, please.",
+                        "Absolutely, that's overdue.",
+                        "Agreed, let's fix them.",
+                        "Absolutely, let's clean those up.",
+                    ]
+                ),
             ],
         )
     ]
@@ -874,21 +940,27 @@ def philanthropy(k: Kit) -> Plan:
                     "A donor-advised fund lets you contribute the shares now, take the deduction this year, and "
                     "then recommend grants to charities over time.",
                     "With a donor-advised fund, the shares go in this year and you decide on the charities at "
-                    "your own pace.", "Think of a donor-advised fund as a charitable account. You get the deduction when you fund it and grant later.", "A donor-advised fund would let you donate the stock in one go and spread the grants over years.",
+                    "your own pace.",
+                    "Think of a donor-advised fund as a charitable account. You get the deduction when you fund it and grant later.",
+                    "A donor-advised fund would let you donate the stock in one go and spread the grants over years.",
                 ],
             ),
             k.t(
                 "C",
                 [
                     "So we don't have to pick every charity by December?",
-                    "And the kids could be involved in choosing grants later?", "Is there a deadline for giving the money out?", "Can we still support the local causes we give to every year?",
+                    "And the kids could be involved in choosing grants later?",
+                    "Is there a deadline for giving the money out?",
+                    "Can we still support the local causes we give to every year?",
                 ],
             ),
             k.t(
                 "X",
                 [
-                    "Exactly. You can take years to decide, and you can name your children as successors.",
-                    "Right. Many families use it to get the next generation involved.", "There's no fixed deadline, and grants can go to almost any registered charity, including your local ones.", "You can keep granting for years. The family can be part of every decision.",
+                    "You can take years to decide, support local causes, and name your children as successors.",
+                    "Many families use it to get the next generation involved, and there's no deadline to grant.",
+                    "There's no fixed deadline, and grants can go to almost any registered charity, including your local ones.",
+                    "You can keep granting for years. The family can be part of every decision.",
                 ],
             ),
         ]
@@ -935,7 +1007,9 @@ def philanthropy(k: Kit) -> Plan:
                     [
                         "That feels right. Let's get it done before year-end.",
                         "Good. {p_first} will be thrilled.",
-                        "Perfect, let's do that.", "Lovely. Let's get it moving.", "That's exactly what we wanted.",
+                        "Perfect, let's do that.",
+                        "Lovely. Let's get it moving.",
+                        "That's exactly what we wanted.",
                     ],
                 ),
             ],
@@ -1002,14 +1076,18 @@ def education_funding(k: Kit) -> Plan:
                     "A 529 plan keeps the growth tax-free for qualified education costs, and some families "
                     "front-load several years of contributions at once.",
                     "You could front-load the 529 with a larger amount now. It has gift tax rules, so we'd "
-                    "confirm the details with your accountant.", "The usual tool is a 529 plan. Growth isn't taxed if it's spent on qualified education.", "I'd keep using the 529. Withdrawals for tuition, housing and books are tax-free.",
+                    "confirm the details with your accountant.",
+                    "The usual tool is a 529 plan. Growth isn't taxed if it's spent on qualified education.",
+                    "I'd keep using the 529. Withdrawals for tuition, housing and books are tax-free.",
                 ],
             ),
             k.t(
                 "C",
                 [
                     "What happens if {kid} gets a scholarship or doesn't go to college?",
-                    "Can the money be used for private high school too?", "Is the money stuck if plans change?", "What if {kid} wants to study abroad?",
+                    "Can the money be used for private high school too?",
+                    "Is the money stuck if plans change?",
+                    "What if {kid} wants to study abroad?",
                 ],
             ),
             k.t(
@@ -1017,7 +1095,9 @@ def education_funding(k: Kit) -> Plan:
                 [
                     "There's flexibility. You can change the beneficiary to another family member, and we'll "
                     "walk through the rules in writing.",
-                    "Some of it can, within limits. I'll put the rules in writing so there are no surprises.", "You have options, and I'll send a one-page summary of them so you can keep it with your papers.", "Plans change all the time, so the account is flexible. I'll put the options in writing for you.",
+                    "There's more flexibility than people expect. I'll put the rules in writing so there are no surprises.",
+                    "You have options, and I'll send a one-page summary of them so you can keep it with your papers.",
+                    "Plans change all the time, so the account is flexible. I'll put the options in writing for you.",
                 ],
             ),
         ]
@@ -1072,7 +1152,7 @@ def education_funding(k: Kit) -> Plan:
     ]
     return Plan(
         "education_funding",
-        "{kid}'s education".format(kid=kid),
+        f"{kid}'s education",
         situation,
         intro,
         requests,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import money, round_to
+from .common import MONTHS, money, round_to
 from .plan import Kit, Plan
 
 
@@ -31,15 +31,18 @@ def retirement_income(k: Kit) -> Plan:
                 {
                     "neutral": [
                         "That's a big step. Let's make sure the income side is ready.",
-                        "Then we have work to do on the withdrawal plan.", "Okay. Then let's make sure the paycheck side is ready.",
+                        "Then we have work to do on the withdrawal plan.",
+                        "Okay. Then let's make sure the paycheck side is ready.",
                     ],
                     "positive": [
                         "Congratulations! You've earned it. Let's build your paycheck from the portfolio.",
-                        "That's fantastic news. Now let's turn the portfolio into income.", "Well deserved! Let's get the income plan ready.",
+                        "That's fantastic news. Now let's turn the portfolio into income.",
+                        "Well deserved! Let's get the income plan ready.",
                     ],
                     "concerned": [
                         "You sound a little anxious about it. That's very normal. Let's go through the numbers.",
-                        "It's a big change. Let's walk through the numbers so it feels less uncertain.", "That's a lot of change at once. Let's make the numbers feel manageable.",
+                        "It's a big change. Let's walk through the numbers so it feels less uncertain.",
+                        "That's a lot of change at once. Let's make the numbers feel manageable.",
                     ],
                 }
             ),
@@ -67,7 +70,9 @@ def retirement_income(k: Kit) -> Plan:
                 "C",
                 [
                     "What I'm really worried about is a bad market in the first couple of years.",
-                    "My friend retired right before a crash and had to go back to work. I don't want that.", "The thing that scares me is a crash right after I stop working.", "What if the market falls thirty percent the year I retire?",
+                    "My friend retired right before a crash and had to go back to work. I don't want that.",
+                    "The thing that scares me is a crash right after I stop working.",
+                    "What if the market falls thirty percent the year I retire?",
                 ],
             ),
             k.t(
@@ -76,7 +81,8 @@ def retirement_income(k: Kit) -> Plan:
                     "That's exactly why we keep a cash reserve. In a bad year you spend the reserve, not stocks "
                     "at low prices.",
                     "It's a real risk, and the answer is a spending reserve, so we never have to sell into a "
-                    "falling market.", "That's what the reserve is for. If markets fall, you live on cash while the portfolio recovers.",
+                    "falling market.",
+                    "That's what the reserve is for. If markets fall, you live on cash while the portfolio recovers.",
                 ],
             ),
         ],
@@ -85,7 +91,8 @@ def retirement_income(k: Kit) -> Plan:
                 "C",
                 [
                     "And Social Security? Everyone gives me a different answer on when to claim.",
-                    "When should I start Social Security? {p_first} says wait, my brother says take it now.", "I also keep going back and forth on Social Security.",
+                    "When should I start Social Security? {p_first} says wait, my brother says take it now.",
+                    "I also keep going back and forth on Social Security.",
                 ],
             ),
             k.t(
@@ -93,7 +100,8 @@ def retirement_income(k: Kit) -> Plan:
                 [
                     "It depends on health, on {p_first}'s benefit and on taxes. I'll run the scenarios rather "
                     "than guess.",
-                    "There isn't one right answer. We'll model a few claiming ages side by side.", "I'll model the options so you can see the trade-offs side by side.",
+                    "There isn't one right answer. We'll model a few claiming ages side by side.",
+                    "I'll model the options so you can see the trade-offs side by side.",
                 ],
             ),
         ],
@@ -118,7 +126,8 @@ def retirement_income(k: Kit) -> Plan:
                     "C",
                     [
                         "I'd sleep better with two years of spending in cash.",
-                        "Could we keep a couple of years of expenses somewhere safe?", "I'd like a cushion of two years of expenses in cash.",
+                        "Could we keep a couple of years of expenses somewhere safe?",
+                        "I'd like a cushion of two years of expenses in cash.",
                     ],
                 )
             ],
@@ -147,7 +156,15 @@ def retirement_income(k: Kit) -> Plan:
                         "The reserve will be {reserve}. We'll fill it from dividends first, then bonds.",
                     ],
                 ),
-                k.t("C", ["That gives me a lot of peace of mind.", "Good. That's what I needed to hear.", "That's reassuring.", "Good. I like having a cushion."]),
+                k.t(
+                    "C",
+                    [
+                        "That gives me a lot of peace of mind.",
+                        "Good. That's what I needed to hear.",
+                        "That's reassuring.",
+                        "Good. I like having a cushion.",
+                    ],
+                ),
             ],
         ),
     ]
@@ -171,7 +188,7 @@ def retirement_income(k: Kit) -> Plan:
 
 def risk_change(k: Kit) -> Plan:
     """Risk tolerance changes after a life event."""
-    month = k.pick(["January", "March", "April", "June", "August", "October"])
+    month = MONTHS[(k.date.month - 1 - k.pick([1, 2, 3, 4])) % 12]
     events = [
         (
             "a divorce",
@@ -247,12 +264,14 @@ def risk_change(k: Kit) -> Plan:
             [
                 "I'm very sorry to hear that, and thank you for telling me. We'll take this at your pace.",
                 "Thank you for sharing that. Your plan should fit your life, so let's look at it together.",
-                "I appreciate you telling me. Nothing has to be decided today, but let's talk it through.", "That's a lot to carry. Let's go gently.",
+                "I appreciate you telling me. Nothing has to be decided today, but let's talk it through.",
+                "That's a lot to carry. Let's go gently.",
             ]
             if k.sentiment != "positive"
             else [
                 "That's a big change. Let's make sure the portfolio matches your new situation.",
-                "Congratulations, and yes, it's a good moment to revisit the plan.", "Life changes, so the plan should too. Let's take a look.",
+                "Congratulations, and yes, it's a good moment to revisit the plan.",
+                "Life changes, so the plan should too. Let's take a look.",
             ],
         ),
         k.t(
@@ -271,14 +290,17 @@ def risk_change(k: Kit) -> Plan:
                 [
                     "Part of this is updating your risk questionnaire, so the paperwork matches what you're "
                     "telling me.",
-                    "We'll redo your risk profile too. It sounds formal, but it protects you.", "First step is a fresh risk questionnaire, so the file reflects the change.",
+                    "We'll redo your risk profile too. It sounds formal, but it protects you.",
+                    "First step is a fresh risk questionnaire, so the file reflects the change.",
                 ],
             ),
             k.t(
                 "C",
                 [
                     "Fine, as long as it isn't fifty pages.",
-                    "Sure. I probably answered the old one very differently.", "That's fine. Send it over.", "Makes sense.",
+                    "Sure. I probably answered the old one very differently.",
+                    "That's fine. Send it over.",
+                    "Makes sense.",
                 ],
             ),
         ],
@@ -287,14 +309,16 @@ def risk_change(k: Kit) -> Plan:
                 "C",
                 [
                     "Am I overreacting? Be honest.",
-                    "Tell me if this is an emotional decision, because it might be.", "Is this a sensible change or am I just scared?",
+                    "Tell me if this is an emotional decision, because it might be.",
+                    "Is this a sensible change or am I just scared?",
                 ],
             ),
             k.t(
                 "X",
                 [
-                    "I don't think so. Your circumstances changed, and the plan should change with them.",
-                    "It's a reasonable adjustment. We're not moving to cash, we're lowering the volatility.", "It's sensible. We're adjusting the plan to your life, not reacting to a headline.",
+                    "Not at all. Your circumstances changed, and the plan should change with them.",
+                    "It's a reasonable adjustment. We're not moving to cash, we're lowering the volatility.",
+                    "It's sensible. We're adjusting the plan to your life, not reacting to a headline.",
                 ],
             ),
         ],
@@ -322,7 +346,9 @@ def risk_change(k: Kit) -> Plan:
                         "C",
                         [
                             "And I need to change the beneficiaries on everything.",
-                            "The beneficiaries will have to be updated too.", "Also, every beneficiary designation needs a fresh look.", "The beneficiaries need updating across the board.",
+                            "The beneficiaries will have to be updated too.",
+                            "Also, every beneficiary designation needs a fresh look.",
+                            "The beneficiaries need updating across the board.",
                         ],
                     )
                 ],
@@ -339,7 +365,14 @@ def risk_change(k: Kit) -> Plan:
                         "Let's redo the questionnaire and set the new target at {new}%, down from {old}%.",
                     ],
                 ),
-                k.agree(["Yes. Thank you for not rushing me.", "Okay. That sounds right.", "Good, let's.", "Thank you. That feels manageable."]),
+                k.agree(
+                    [
+                        "Yes. Thank you for not rushing me.",
+                        "Okay. That sounds right.",
+                        "Good, let's.",
+                        "Thank you. That feels manageable.",
+                    ]
+                ),
             ],
         )
     ]
@@ -411,7 +444,8 @@ def fee_complaint(k: Kit) -> Plan:
                 "You're right to raise it, and I'd rather hear it from you than not. Let me explain what drove "
                 "the gap, and then let's talk about the fee.",
                 "That's a fair concern. I won't make excuses. Let me walk you through it.",
-                "I hear you, and I understand the frustration. Let me give you the honest picture.", "Thank you for being direct with me. Let me give you the full picture.",
+                "I hear you, and I understand the frustration. Let me give you the honest picture.",
+                "Thank you for being direct with me. Let me give you the full picture.",
             ],
         ),
     ]
@@ -424,7 +458,8 @@ def fee_complaint(k: Kit) -> Plan:
                     "your plan isn't, by design.",
                     "A big piece is the international allocation, which lagged the US market this year.",
                     "Your portfolio holds about a third in bonds for stability, while the benchmark shown on the "
-                    "report is a stock index.", "Part of it is that the benchmark on the report doesn't reflect your mix of stocks and bonds.",
+                    "report is a stock index.",
+                    "Part of it is that the benchmark on the report doesn't reflect your mix of stocks and bonds.",
                 ],
             ),
             k.t(
@@ -432,7 +467,8 @@ def fee_complaint(k: Kit) -> Plan:
                 [
                     "Then why is that the benchmark on my report?",
                     "Nobody ever explained that to me.",
-                    "That may be true, but it's still a big gap.", "I still expected better.",
+                    "That may be true, but it's still a big gap.",
+                    "I still expected better.",
                 ],
             ),
             k.t(
@@ -440,7 +476,9 @@ def fee_complaint(k: Kit) -> Plan:
                 [
                     "That's a fair point. A blended benchmark would be a more honest comparison, and we should "
                     "show you one.",
-                    "It should have been explained. That's on us.", "You're right, and we should fix the report so the comparison is fair.", "Agreed. The report should compare you against your actual mix.",
+                    "It should have been explained. That's on us.",
+                    "You're right, and we should fix the report so the comparison is fair.",
+                    "Agreed. The report should compare you against your actual mix.",
                 ],
             ),
         ]
@@ -453,7 +491,8 @@ def fee_complaint(k: Kit) -> Plan:
                     "C",
                     [
                         "I want to see every fee I paid last year, fund expenses included.",
-                        "Send me a full breakdown of every fee. All of them.", "I'd like all of last year's fees in one place, including fund expenses.",
+                        "Send me a full breakdown of every fee. All of them.",
+                        "I'd like all of last year's fees in one place, including fund expenses.",
                     ],
                 )
             ],
@@ -473,16 +512,17 @@ def fee_complaint(k: Kit) -> Plan:
     ]
     decisions = [
         k.point(
-            "Escalate the fee review to the branch manager",
+            "Open a formal review of the {fee} fee",
             [
                 k.t(
-                    "A",
+                    "X",
                     [
-                        "I can't change the fee on this call, but I'll escalate a formal fee review today.",
-                        "I'm going to put in a formal fee review with my branch manager.", "I'll submit a formal fee review request to my branch manager today.", "The right step is a formal fee review, and I'll escalate it to my manager.",
+                        "Nobody can change the fee on the spot, but we'll open a formal review of the {fee} fee today.",
+                        "The right step is a formal fee review. Your {fee} fee goes in for review this week.",
+                        "Let's put the {fee} fee through a formal review, so you get a proper answer in writing.",
                     ],
                 ),
-                k.agree(["Please do.", "Good. I'll expect an answer.", "Fine. Let's see what they say.", "I'll hold you to that."]),
+                k.agree(["Please do.", "Good. I'll expect an answer.", "Fine. Let's see what comes back."]),
             ],
         ),
         k.point(
@@ -492,7 +532,9 @@ def fee_complaint(k: Kit) -> Plan:
                     "A",
                     [
                         "And from now on your reports will show a blended benchmark that matches your allocation.",
-                        "We'll also add a blended benchmark to your reports, so the comparison is fair.", "Your reports will also get a blended benchmark from now on.", "Going forward, the report will compare you to a blended benchmark.",
+                        "We'll also add a blended benchmark to your reports, so the comparison is fair.",
+                        "Your reports will also get a blended benchmark from now on.",
+                        "Going forward, the report will compare you to a blended benchmark.",
                     ],
                 )
             ],
@@ -562,14 +604,17 @@ def alternatives(k: Kit) -> Plan:
                 "C",
                 [
                     "{years} years is a long time. What if I need the money?",
-                    "So it's not like a mutual fund I can sell any day?", "Can I get out early if something comes up?",
+                    "So it's not like a mutual fund I can sell any day?",
+                    "Can I get out early if something comes up?",
                 ],
             ),
             k.t(
                 "X",
                 [
-                    "Correct, it's illiquid. You should only commit money you won't need for the full term.",
-                    "No, and that's the key trade-off. Capital is called over a few years and returned later.", "Not easily. Plan as if the money is locked up for the full term.", "Early exits are rare and usually at a discount, so treat it as long-term money.",
+                    "It's illiquid, so you should only commit money you won't need for the full term.",
+                    "That's the key trade-off: capital is called over a few years, returned later, and can't be redeemed on demand.",
+                    "Not easily. Plan as if the money is locked up for the full term.",
+                    "Early exits are rare and usually at a discount, so treat it as long-term money.",
                 ],
             ),
         ],
@@ -579,10 +624,15 @@ def alternatives(k: Kit) -> Plan:
                 [
                     "There's also eligibility. These funds are limited to qualified investors, so we'll need "
                     "some paperwork from you.",
-                    "You'll need to confirm you meet the investor eligibility rules before subscribing.", "Also, there are investor eligibility requirements, so there's a short questionnaire.", "We'll need to document that you qualify as an eligible investor.",
+                    "You'll need to confirm you meet the investor eligibility rules before subscribing.",
+                    "Also, there are investor eligibility requirements, so there's a short questionnaire.",
+                    "We'll need to document that you qualify as an eligible investor.",
                 ],
             ),
-            k.t("C", ["Understood.", "That shouldn't be a problem.", "Send me whatever you need.", "Fine, send it along."]),
+            k.t(
+                "C",
+                ["Understood.", "That shouldn't be a problem.", "Send me whatever you need.", "Fine, send it along."],
+            ),
         ],
     ]
     requests = [
@@ -593,7 +643,8 @@ def alternatives(k: Kit) -> Plan:
                     "C",
                     [
                         "Before I decide, I want the schedule of capital calls and when money comes back.",
-                        "Can you send me how the capital calls work and the liquidity terms?", "I'd like to understand when the money gets called and when it comes back.",
+                        "Can you send me how the capital calls work and the liquidity terms?",
+                        "I'd like to understand when the money gets called and when it comes back.",
                     ],
                 )
             ],
@@ -622,7 +673,14 @@ def alternatives(k: Kit) -> Plan:
                         "Put me down for {commit}, subject to reading the fine print.",
                     ],
                 ),
-                k.t("A", ["Understood. {commit} it is, pending your review.", "Noted, {commit} pending review.", "Good. I'll note {commit}, subject to your review of the documents."]),
+                k.t(
+                    "A",
+                    [
+                        "Understood. {commit} it is, pending your review.",
+                        "Noted, {commit} pending review.",
+                        "Good. I'll note {commit}, subject to your review of the documents.",
+                    ],
+                ),
             ],
         )
     ]
@@ -670,12 +728,15 @@ def cash_management(k: Kit) -> Plan:
                 {
                     "neutral": [
                         "I know, I know. It's been on my to-do list for months.",
-                        "Yes, it just builds up. I never know where to put it.", "You're right. I keep meaning to deal with it.", "I know. It piles up from the dividends.",
+                        "Yes, it just builds up. I never know where to put it.",
+                        "You're right. I keep meaning to deal with it.",
+                        "I know. It piles up from the dividends.",
                     ],
                     "positive": ["Guilty as charged.", "Ha, I was hoping you wouldn't notice.", "I know, I know."],
                     "concerned": [
                         "I keep it there because I'm nervous about the markets, frankly.",
-                        "After last year I didn't want to invest it, so it just sat there.", "Honestly, the markets scare me right now.",
+                        "After last year I didn't want to invest it, so it just sat there.",
+                        "Honestly, the markets scare me right now.",
                     ],
                 }
             ),
@@ -688,14 +749,18 @@ def cash_management(k: Kit) -> Plan:
                 [
                     "There are safe options that don't involve the stock market at all: Treasury bills, a money "
                     "market fund, or a ladder of both.",
-                    "We can keep it very safe and still earn more. Short Treasury bills mature every few weeks.", "You could earn a lot more without touching stocks: a money market fund or Treasury bills, for example.", "The low-risk menu is short: money market funds, Treasury bills, maybe a short CD ladder.",
+                    "We can keep it very safe and still earn more. Short Treasury bills mature every few weeks.",
+                    "You could earn a lot more without touching stocks: a money market fund or Treasury bills, for example.",
+                    "The low-risk menu is short: money market funds, Treasury bills, maybe a short CD ladder.",
                 ],
             ),
             k.t(
                 "C",
                 [
                     "But I need to be able to get to some of it quickly.",
-                    "As long as I can reach it if the roof falls in.", "I just need some of it on hand in case of emergencies.", "The only rule is that some has to stay easy to reach.",
+                    "As long as I can reach it if the roof falls in.",
+                    "I just need some of it on hand in case of emergencies.",
+                    "The only rule is that some has to stay easy to reach.",
                 ],
             ),
         ]
@@ -720,7 +785,9 @@ def cash_management(k: Kit) -> Plan:
                     "C",
                     [
                         "The rest can work harder, but no stocks.",
-                        "Whatever is left should earn something, just not in equities.", "I'd like the rest to earn more, as long as it's not in stocks.", "Put the remainder somewhere that earns a decent yield without equity risk.",
+                        "Whatever is left should earn something, just not in equities.",
+                        "I'd like the rest to earn more, as long as it's not in stocks.",
+                        "Put the remainder somewhere that earns a decent yield without equity risk.",
                     ],
                 )
             ],
@@ -737,7 +804,14 @@ def cash_management(k: Kit) -> Plan:
                         "We'll split it: {ladder} in a Treasury ladder, {reserve} in the money market fund.",
                     ],
                 ),
-                k.agree(["That's simple enough. Let's do it.", "Okay, I like that split.", "Yes, go ahead.", "Clear and simple. I like it."]),
+                k.agree(
+                    [
+                        "That's simple enough. Let's do it.",
+                        "Okay, I like that split.",
+                        "Yes, go ahead.",
+                        "Clear and simple. I like it.",
+                    ]
+                ),
             ],
         )
     ]
@@ -794,7 +868,8 @@ def lending(k: Kit) -> Plan:
                 "One option is a securities-based line of credit. You borrow against the {V} portfolio without "
                 "selling it.",
                 "You can borrow against the portfolio. With {V} in eligible assets, {need} is very manageable.",
-                "A line of credit secured by your portfolio would do it, and nothing gets sold.", "A line of credit secured by the portfolio would get you the cash quickly.",
+                "A line of credit secured by your portfolio would do it, and nothing gets sold.",
+                "A line of credit secured by the portfolio would get you the cash quickly.",
             ],
         ),
     ]
@@ -804,7 +879,9 @@ def lending(k: Kit) -> Plan:
                 "C",
                 [
                     "What's the catch?",
-                    "What happens if the market drops while I owe the money?", "There must be a downside. What is it?", "What are the risks?",
+                    "What happens if the market drops while I owe the money?",
+                    "There must be a downside. What is it?",
+                    "What are the risks?",
                 ],
             ),
             k.t(
@@ -813,7 +890,9 @@ def lending(k: Kit) -> Plan:
                     "If the collateral falls too far, you may have to add cash or securities, or some holdings "
                     "could be sold. That's why we keep the draw well below the limit.",
                     "The main risk is a collateral call in a sharp decline. We manage that by borrowing "
-                    "conservatively.", "The catch is a collateral call. In a sharp drop you'd need to add assets or pay some down.", "If markets fall sharply, we may ask you to post more collateral or reduce the loan.",
+                    "conservatively.",
+                    "The catch is a collateral call. In a sharp drop you'd need to add assets or pay some down.",
+                    "If markets fall sharply, we may ask you to post more collateral or reduce the loan.",
                 ],
             ),
         ],
@@ -822,14 +901,18 @@ def lending(k: Kit) -> Plan:
                 "C",
                 [
                     "And the rate?",
-                    "How is the interest rate set?", "What would it cost me?", "What about interest?",
+                    "How is the interest rate set?",
+                    "What would it cost me?",
+                    "What about interest?",
                 ],
             ),
             k.t(
                 "X",
                 [
                     "It's variable and depends on the line size. I'll include the current rate sheet.",
-                    "It floats with short-term rates. The rate sheet will show your tier.", "The rate is variable and tiered by size. The rate sheet spells it out.", "It's variable, priced off a short-term benchmark, and larger lines get better pricing.",
+                    "It floats with short-term rates. The rate sheet will show your tier.",
+                    "The rate is variable and tiered by size. The rate sheet spells it out.",
+                    "It's variable, priced off a short-term benchmark, and larger lines get better pricing.",
                 ],
             ),
         ],
@@ -854,7 +937,9 @@ def lending(k: Kit) -> Plan:
                     "C",
                     [
                         "Put the collateral call rules in writing for me, please.",
-                        "I want the margin-call risk explained on paper before I sign.", "Please explain the collateral call rules in writing.", "I'd like the risks written down before I commit.",
+                        "I want the margin-call risk explained on paper before I sign.",
+                        "Please explain the collateral call rules in writing.",
+                        "I'd like the risks written down before I commit.",
                     ],
                 )
             ],
@@ -871,7 +956,9 @@ def lending(k: Kit) -> Plan:
                         "I'd set the line at {line} and keep the draw at {need}, which leaves a cushion.",
                     ],
                 ),
-                k.agree(["Fine by me.", "That cushion sounds sensible.", "Okay, let's apply.", "Agreed, a buffer is smart."]),
+                k.agree(
+                    ["Fine by me.", "That cushion sounds sensible.", "Okay, let's apply.", "Agreed, a buffer is smart."]
+                ),
             ],
         )
     ]

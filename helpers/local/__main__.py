@@ -13,7 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m helpers.local", description=__doc__)
     parser.add_argument("command", choices=["serve", "start", "status", "stop"])
-    parser.add_argument("--port", type=int, default=None, help=f"default: $WORKSHOP_LOCAL_PORT or {config.DEFAULT_PORT}")
+    parser.add_argument(
+        "--port", type=int, default=None, help=f"default: $WORKSHOP_LOCAL_PORT or {config.DEFAULT_PORT}"
+    )
     parser.add_argument("--json", action="store_true", help="status as JSON")
     args = parser.parse_args(argv)
     port = args.port or config.port()
@@ -31,8 +33,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 print(json.dumps(info, indent=2))
             else:
-                print(f"local SageMaker on {config.url(port)}: pid {info['pid']}, instance {info['instance_id']}, "
-                      f"{'ready' if info['ready'] else 'starting'}; state {info['state']}")
+                print(
+                    f"local SageMaker on {config.url(port)}: pid {info['pid']}, instance {info['instance_id']}, "
+                    f"{'ready' if info['ready'] else 'starting'}; state {info['state']}"
+                )
                 for name, state in info["engines"].items():
                     print(f"  engine {name}: {state}")
                 for endpoint in info["endpoints"]:

@@ -53,15 +53,20 @@ def _read_json(key: str) -> Any:
 
 
 @functools.lru_cache(maxsize=1)
+def _manifest() -> list[dict]:
+    """Load and cache open-weights plus proprietary manifest entries."""
+    return list(_read_json(MODELS_MANIFEST_KEY)) + _proprietary_manifest()
+
+
 def load_manifest() -> list[dict]:
-    """Return open-weights plus proprietary manifest entries."""
-    return list(_read_json(MODELS_MANIFEST_KEY)) + list(_read_json(PROPRIETARY_MANIFEST_KEY))
+    """Return open-weights plus proprietary manifest entries (copies)."""
+    return [dict(entry) for entry in _manifest()]
 
 
 @functools.lru_cache(maxsize=1)
 def _specs() -> dict[str, dict]:
     """Load and cache every spec, keyed by model id."""
-    return {entry["model_id"]: _read_json(entry["spec_key"]) for entry in load_manifest()}
+    return {entry["model_id"]: _read_json(entry["spec_key"]) for entry in _manifest()}
 
 
 def load_specs() -> dict[str, dict]:
@@ -105,7 +110,13 @@ def is_gated(model_id: str) -> bool:
 def is_proprietary(model_id: str) -> bool:
     """Return True for a proprietary (AWS Marketplace model package) catalogue entry."""
     check_model_id(model_id)
-    return any(e["model_id"] == model_id for e in _read_json(PROPRIETARY_MANIFEST_KEY))
+    return any(entry["model_id"] == model_id for entry in _proprietary_manifest())
+
+
+@functools.lru_cache(maxsize=1)
+def _proprietary_manifest() -> list[dict]:
+    """Load and cache the proprietary (AWS Marketplace) manifest."""
+    return list(_read_json(PROPRIETARY_MANIFEST_KEY))
 
 
 def _artifact_keys(spec: dict) -> list[str]:
@@ -235,14 +246,14 @@ def _ensure_bucket(s3_client: Any, bucket: str, region: str) -> None:
     try:
         s3_client.head_bucket(Bucket=bucket)
         return
-    except Exception:  # noqa: BLE001 - botocore ClientError; boto3 is not imported here
+    except Exception:  # botocore's ClientError; botocore is not imported here
         pass
     kwargs: dict[str, Any] = {"Bucket": bucket}
     if region != "us-east-1":
         kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
     try:
         s3_client.create_bucket(**kwargs)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
         if code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
             raise

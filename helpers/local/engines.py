@@ -15,7 +15,9 @@ from __future__ import annotations
 import importlib.util
 import logging
 import math
+import os
 import re
+import shutil
 import threading
 import time
 from collections import Counter
@@ -181,11 +183,14 @@ class SmolLM2Engine(Engine):
             log.info("converting %s to %s (first start only)", gguf, cache)
             tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
             model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
-            tmp = cache.with_name(cache.name + ".tmp")
+            tmp = cache.with_name(f"{cache.name}.tmp-{os.getpid()}")
             model.save_pretrained(tmp)
             tokenizer.save_pretrained(tmp)
-            tmp.rename(cache)
-            self.converted = True
+            try:
+                tmp.rename(cache)
+                self.converted = True
+            except OSError:  # another process finished converting first
+                shutil.rmtree(tmp, ignore_errors=True)
         self.tokenizer = AutoTokenizer.from_pretrained(str(cache))
         self.model = AutoModelForCausalLM.from_pretrained(str(cache), dtype=torch.float32).eval()
         self.load_seconds = time.perf_counter() - start

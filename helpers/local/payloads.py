@@ -121,9 +121,7 @@ def _stops(value: Any) -> list[str]:
 def parse_request(body: bytes, content_type: str | None = "application/json") -> GenerationRequest:
     """Parse an InvokeEndpoint body in the TGI or Messages API shape into a :class:`GenerationRequest`."""
     if content_type and "json" not in content_type:
-        raise PayloadError(
-            f"Unsupported content type '{content_type}': this container accepts application/json only."
-        )
+        raise PayloadError(f"Unsupported content type '{content_type}': this container accepts application/json only.")
     try:
         data = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -168,9 +166,7 @@ def _parse_messages(data: dict[str, Any]) -> GenerationRequest:
     clean = []
     for i, message in enumerate(messages):
         if not isinstance(message, dict) or message.get("role") not in {"system", "user", "assistant"}:
-            raise PayloadError(
-                f"Input validation error: messages[{i}] needs a `role` of system, user or assistant"
-            )
+            raise PayloadError(f"Input validation error: messages[{i}] needs a `role` of system, user or assistant")
         content = message.get("content")
         if isinstance(content, list):  # OpenAI content parts
             content = "".join(part.get("text", "") for part in content if isinstance(part, dict))

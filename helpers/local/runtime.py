@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from . import catalog_link, config
@@ -303,15 +303,23 @@ def capture(region: str, target: Target, body: bytes, content_type: str, answer:
         return None
     if random.uniform(0, 100) >= float(cfg.get("InitialSamplingPercentage", 100)):
         return None
-    modes = {opt.get("CaptureMode") for opt in cfg.get("CaptureOptions") or [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}]}
+    modes = {
+        opt.get("CaptureMode")
+        for opt in cfg.get("CaptureOptions") or [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}]
+    }
     json_types = set((cfg.get("CaptureContentTypeHeader") or {}).get("JsonContentTypes") or ["application/json"])
 
     def part(data: bytes, observed: str, mode: str) -> dict[str, str]:
         if observed in json_types or "json" in observed:
             return {"observedContentType": observed, "mode": mode, "data": data.decode("utf-8"), "encoding": "JSON"}
-        return {"observedContentType": observed, "mode": mode, "data": base64.b64encode(data).decode(), "encoding": "BASE64"}
+        return {
+            "observedContentType": observed,
+            "mode": mode,
+            "data": base64.b64encode(data).decode(),
+            "encoding": "BASE64",
+        }
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     record: dict[str, Any] = {"captureData": {}}
     if "Input" in modes:
         record["captureData"]["endpointInput"] = part(body, content_type, "INPUT")
@@ -346,7 +354,7 @@ def emit_metrics(region: str, target: Target, latency_s: float, error: bool = Fa
     from moto.cloudwatch.models import cloudwatch_backends
 
     dims = [{"Name": "EndpointName", "Value": target.endpoint}, {"Name": "VariantName", "Value": target.variant}]
-    now = datetime.now(timezone.utc).replace(tzinfo=None)  # moto compares naive UTC datetimes
+    now = datetime.now(UTC).replace(tzinfo=None)  # moto compares naive UTC datetimes
     data = [
         {"MetricName": "Invocations", "Value": 1.0, "Unit": "Count"},
         {"MetricName": "InvocationsPerInstance", "Value": 1.0, "Unit": "Count"},

@@ -86,7 +86,9 @@ def _seed(port: int, status: _Status, region: str) -> None:
     iam = session.client("iam", endpoint_url=config.url(port))
     trust = {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
     }
     iam.create_role(RoleName=LOCAL_ROLE_NAME, AssumeRolePolicyDocument=json.dumps(trust))
     status.seeded = True
@@ -115,7 +117,8 @@ def serve(port: int | None = None, region: str = config.DEFAULT_REGION, warm: tu
     logging.basicConfig(
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=[logging.FileHandler(config.log_file(port))] + ([logging.StreamHandler()] if sys.stderr.isatty() else []),
+        handlers=[logging.FileHandler(config.log_file(port))]
+        + ([logging.StreamHandler()] if sys.stderr.isatty() else []),
     )
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if _port_in_use(port):
@@ -207,8 +210,7 @@ def wait_ready(port: int, wait: float, process: subprocess.Popen | None = None) 
     while time.time() < deadline:
         if process is not None and process.poll() is not None:
             raise LocalServerError(
-                f"The local SageMaker exited at start (code {process.returncode}). "
-                f"See its log: {config.log_file(port)}"
+                f"The local SageMaker exited at start (code {process.returncode}). See its log: {config.log_file(port)}"
             )
         current = status(port, timeout=1.0)
         if current and current.get("ready"):
