@@ -75,6 +75,7 @@ def kernel_environment(home: Path) -> dict[str, str]:
     return {
         "WORKSHOP_MODE": "local",
         "WORKSHOP_HOME": str(home),
+        "WORKSHOP_STATE_FILE": str(home / "state.json"),
         "WORKSHOP_LOCAL_PORT": str(port),
         "WORKSHOP_MODEL_CACHE": model_cache,
         "IPYTHONDIR": str(ipython_dir),

@@ -272,3 +272,25 @@ def test_status_cli_reports_engines_and_endpoints(local_sagemaker):
     )
     assert "engine smollm2" in result.stdout and "engine extractive" in result.stdout
     assert "in memory only" in result.stdout
+
+
+def test_summarization_container_shape(ctx):
+    from sagemaker.jumpstart.model import JumpStartModel
+
+    model = JumpStartModel(
+        model_id="huggingface-summarization-bart-large-cnn-samsum", role=ctx.role, sagemaker_session=ctx.session
+    )
+    predictor = model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge", tags=ctx.tags)
+    runtime = ctx.boto_session.client("sagemaker-runtime")
+    text = (
+        "Client: I want to move $50,000 into the bond fund this week. Advisor: I will place the order on "
+        "Monday and send you a confirmation by email. Client: Thank you, that works for me."
+    )
+    response = runtime.invoke_endpoint(
+        EndpointName=predictor.endpoint_name, Body=text.encode(), ContentType="application/x-text"
+    )
+    answer = json.loads(response["Body"].read())
+    assert "$50,000" in answer["summary_text"]
+    assert "extractive baseline (local stand-in" in answer["local_engine"]
+    predictor.delete_model()
+    predictor.delete_endpoint()

@@ -229,3 +229,20 @@ def format_stream_chunk(request: GenerationRequest, text: str, index: int, final
             "details": None,
         }
     return f"data:{json.dumps(chunk)}\n\n".encode()
+
+
+def parse_summarization_request(body: bytes, content_type: str | None) -> GenerationRequest:
+    """The Hugging Face summarization container's request: raw text (``application/x-text``) or JSON inputs."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PayloadError("The request body must be UTF-8 text.") from None
+    if content_type and "json" in content_type:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise PayloadError(f"Failed to deserialize the JSON body: {exc}") from None
+        text = data.get("inputs") if isinstance(data, dict) else data
+    if not isinstance(text, str) or not text.strip():
+        raise PayloadError("The request must contain the text to summarize (Content-Type application/x-text).")
+    return GenerationRequest(prompt=text, max_new_tokens=100, shape="hf-summarization")

@@ -24,7 +24,14 @@ from typing import Any
 
 from . import catalog_link, config
 from .engines import EngineUnavailable, get_engine
-from .payloads import GenerationRequest, PayloadError, format_response, format_stream_chunk, parse_request
+from .payloads import (
+    GenerationRequest,
+    PayloadError,
+    format_response,
+    format_stream_chunk,
+    parse_request,
+    parse_summarization_request,
+)
 
 log = logging.getLogger("helpers.local.runtime")
 
@@ -120,6 +127,11 @@ class LocalRuntime:
         except InvocationError as err:
             return _error_response(start_response, err)
         try:
+            if target.shape == "hf-summarization":
+                request = parse_summarization_request(body, content_type)
+                result = run_engine(target.engine, request)
+                answer = json.dumps({"summary_text": result.text, "local_engine": target.label}).encode()
+                return self._answer(start_response, region, target, body, content_type, answer, started)
             request = parse_request(body, content_type)
             if kind == "invocations-response-stream":
                 request.stream = True
@@ -132,6 +144,9 @@ class LocalRuntime:
             latency = time.perf_counter() - started
             emit_metrics(region, target, latency, error=True)
             return _error_response(start_response, model_error(region, target, exc))
+        return self._answer(start_response, region, target, body, content_type, answer, started)
+
+    def _answer(self, start_response, region, target, body, content_type, answer, started):
         latency = time.perf_counter() - started
         capture(region, target, body, content_type, answer, "application/json")
         emit_metrics(region, target, latency)
