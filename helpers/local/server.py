@@ -102,9 +102,12 @@ def _warm_engines(status: _Status, names: list[str]) -> None:
     from .engines import get_engine
 
     for name in names:
-        status.engines_loading[name] = "loading (first start converts the model, about 30 s)"
+        engine = get_engine(name)
+        cache = engine.cache_dir() if hasattr(engine, "cache_dir") else None
+        first = cache is not None and not (cache / "config.json").exists()
+        status.engines_loading[name] = "loading (first start: converting the model, about 30 s)" if first else "loading"
         try:
-            get_engine(name).load()
+            engine.load()
             status.engines_loading.pop(name, None)
         except Exception as exc:  # reported by `status`, and again on invoke
             status.engines_loading[name] = f"failed: {exc}"
