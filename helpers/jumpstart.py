@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from .pricing import hourly_price
+
 
 def model_ids(session: Any = None, **filters: Any) -> list[str]:
     """All JumpStart model ids the SDK can see (``list_jumpstart_models``), optionally filtered."""
@@ -33,7 +35,8 @@ def check_model_id(model_id: str, session: Any = None) -> str:
 
 
 def describe_models(model_ids_: list[str], session: Any) -> Any:
-    """A DataFrame of catalogue facts per model: task, framework, default instance, gated, fine-tunable."""
+    """A DataFrame of catalogue facts per model: task, framework, default instance and its hourly price (see
+    :mod:`helpers.pricing`), gated, fine-tunable, supported instance types."""
     import pandas as pd
     from sagemaker.jumpstart.accessors import JumpStartModelsAccessor
     from sagemaker.jumpstart.enums import JumpStartModelType
@@ -52,14 +55,17 @@ def describe_models(model_ids_: list[str], session: Any) -> Any:
         except Exception as exc:  # a proprietary or broken entry: show it, don't fail the table
             rows.append({"model_id": model_id, "framework": framework, "task": task, "note": str(exc)[:80]})
             continue
+        default_type = specs.default_inference_instance_type
         rows.append(
             {
                 "model_id": model_id,
                 "framework": framework,
                 "task": task,
-                "default_instance_type": specs.default_inference_instance_type,
+                "default_instance_type": default_type,
+                "hourly_usd": hourly_price(default_type),
                 "gated": bool(getattr(specs, "hosting_eula_key", None)),
                 "fine_tunable": bool(specs.training_supported),
+                "supported_instance_types": list(specs.supported_inference_instance_types or [default_type]),
             }
         )
     return pd.DataFrame(rows)

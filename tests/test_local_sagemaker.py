@@ -294,3 +294,27 @@ def test_summarization_container_shape(ctx):
     assert "extractive baseline (local stand-in" in answer["local_engine"]
     predictor.delete_model()
     predictor.delete_endpoint()
+
+
+def test_zero_quota_instance_is_resource_limit_exceeded(ctx, clients, plain_model):
+    from helpers.endpoints import DeployError, explain_deploy_errors
+
+    sm = clients["sagemaker"]
+    name = f"quota-{uuid.uuid4().hex[:8]}"
+    sm.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": plain_model,
+                "InstanceType": "ml.p4d.24xlarge",
+                "InitialInstanceCount": 1,
+            }
+        ],
+    )
+    with pytest.raises(DeployError) as err, explain_deploy_errors("ml.p4d.24xlarge"):
+        sm.create_endpoint(EndpointName=name, EndpointConfigName=name)
+    assert isinstance(err.value.__cause__, ClientError)
+    assert err.value.__cause__.response["Error"]["Code"] == "ResourceLimitExceeded"
+    assert "Service Quotas" in str(err.value) and "ml.p4d.24xlarge for endpoint usage" in str(err.value)
+    sm.delete_endpoint_config(EndpointConfigName=name)

@@ -76,6 +76,39 @@ def _checked_create_model(original):
     return create_model
 
 
+# A new account's default quota for these endpoint instance types is 0: CreateEndpoint fails as on AWS.
+ZERO_QUOTA_FAMILIES = frozenset({"p4d", "p4de", "p5", "p5e", "p5en", "trn1", "trn1n", "trn2"})
+
+
+def _resource_limit_exceeded() -> type:
+    from moto.sagemaker.exceptions import SagemakerClientError
+
+    class ResourceLimitExceeded(SagemakerClientError):
+        code = "ResourceLimitExceeded"
+
+    return ResourceLimitExceeded
+
+
+def _quota_checked_create_endpoint(original):
+    def create_endpoint(self: Any) -> Any:
+        ep_config = self.sagemaker_backend.endpoint_configs.get(self._get_param("EndpointConfigName"))
+        for variant in ep_config.production_variants if ep_config else []:
+            instance_type = variant.get("InstanceType", "")
+            family = instance_type.split(".")[1] if instance_type.count(".") == 2 else ""
+            if family in ZERO_QUOTA_FAMILIES:
+                count = variant.get("InitialInstanceCount", 1)
+                raise _resource_limit_exceeded()(
+                    f"The account-level service limit '{instance_type} for endpoint usage' is 0 Instances, with "
+                    f"current utilization of 0 Instances and a request delta of {count} Instances. Please use AWS "
+                    "Service Quotas to request an increase for this quota. If AWS Service Quotas is not available, "
+                    "contact AWS support to request an increase for this quota."
+                )
+        return original(self)
+
+    create_endpoint.__wrapped__ = original
+    return create_endpoint
+
+
 _APPLIED = False
 
 
@@ -89,4 +122,7 @@ def apply() -> None:
     models.FakeEndpointConfig.validate_instance_type = _validate_instance_type
     responses.SageMakerResponse.update_endpoint = _update_endpoint
     responses.SageMakerResponse.create_model = _checked_create_model(responses.SageMakerResponse.create_model)
+    responses.SageMakerResponse.create_endpoint = _quota_checked_create_endpoint(
+        responses.SageMakerResponse.create_endpoint
+    )
     _APPLIED = True

