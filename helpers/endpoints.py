@@ -54,8 +54,8 @@ class PayloadAdapter:
     def content_template(self, max_new_tokens: int = 128) -> str:
         """fmeval's ``content_template`` for this shape (``$prompt`` is replaced by the prompt)."""
         if self.family == "messages":
-            return '{"messages": [{"role": "user", "content": $prompt}], "max_tokens": %d}' % max_new_tokens
-        return '{"inputs": $prompt, "parameters": {"max_new_tokens": %d}}' % max_new_tokens
+            return '{"messages": [{"role": "user", "content": $prompt}], "max_tokens": ' + f"{max_new_tokens}}}"
+        return '{"inputs": $prompt, "parameters": {"max_new_tokens": ' + f"{max_new_tokens}}}}}"
 
 
 FAMILIES: dict[str, PayloadAdapter] = {
