@@ -211,3 +211,9 @@ def model_picker(candidates: Any, model_id: str, instance_type: str) -> Any:
     refresh()
     picker.selection = lambda: (model_box.value, instance_box.value)
     return picker
+
+
+def answered_by(response: Any, model_id: str) -> str:
+    """Who produced a response: the local engine it names (local mode), else the deployed model."""
+    first = response[0] if isinstance(response, list) and response else response
+    return first.get("local_engine", model_id) if isinstance(first, dict) else model_id

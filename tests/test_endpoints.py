@@ -104,3 +104,8 @@ def test_check_instance_type_and_describe_models():
     assert picker.selection() == (model_id, supported[0])
     picker.children[0].value = "meta-textgeneration-llama-3-8b-instruct"
     assert picker.selection()[1] in table["supported_instance_types"].iloc[1]
+
+
+def test_answered_by_names_the_local_engine():
+    assert endpoints.answered_by([{"generated_text": "x", "local_engine": "SmolLM2 (stand-in)"}], "m") == "SmolLM2 (stand-in)"
+    assert endpoints.answered_by({"generated_text": "x"}, "meta-llama") == "meta-llama"
