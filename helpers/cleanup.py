@@ -1,0 +1,125 @@
+"""Find everything the workshop created, by its tag, and delete it; never touch anything else.
+
+Tagged resources: SageMaker endpoints, endpoint configs, models, processing jobs' outputs (S3 objects under the
+workshop prefix), CloudWatch alarms and EventBridge Scheduler schedules. Later journeys add their kinds to
+``KINDS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .context import WORKSHOP_TAG
+
+
+@dataclass
+class Resource:
+    """One resource the workshop created."""
+
+    kind: str
+    name: str
+    arn: str
+
+
+def _tagged(tags: list[dict[str, str]] | dict[str, str] | None) -> bool:
+    if isinstance(tags, dict):
+        return tags.get(WORKSHOP_TAG["Key"]) == WORKSHOP_TAG["Value"]
+    return any(t.get("Key") == WORKSHOP_TAG["Key"] and t.get("Value") == WORKSHOP_TAG["Value"] for t in tags or [])
+
+
+def _sagemaker_kind(ctx: Any, kind: str, lister: str, key: str, name_key: str, arn_key: str) -> Iterator[Resource]:
+    sm = ctx.boto_session.client("sagemaker")
+    for page in sm.get_paginator(lister).paginate():
+        for item in page[key]:
+            arn = item[arn_key]
+            if _tagged(sm.list_tags(ResourceArn=arn).get("Tags")):
+                yield Resource(kind, item[name_key], arn)
+
+
+def _endpoints(ctx: Any) -> Iterator[Resource]:
+    yield from _sagemaker_kind(ctx, "endpoint", "list_endpoints", "Endpoints", "EndpointName", "EndpointArn")
+
+
+def _endpoint_configs(ctx: Any) -> Iterator[Resource]:
+    yield from _sagemaker_kind(
+        ctx, "endpoint-config", "list_endpoint_configs", "EndpointConfigs", "EndpointConfigName", "EndpointConfigArn"
+    )
+
+
+def _models(ctx: Any) -> Iterator[Resource]:
+    yield from _sagemaker_kind(ctx, "model", "list_models", "Models", "ModelName", "ModelArn")
+
+
+def _alarms(ctx: Any) -> Iterator[Resource]:
+    cw = ctx.boto_session.client("cloudwatch")
+    for alarm in cw.describe_alarms().get("MetricAlarms", []):
+        if _tagged(cw.list_tags_for_resource(ResourceARN=alarm["AlarmArn"]).get("Tags")):
+            yield Resource("alarm", alarm["AlarmName"], alarm["AlarmArn"])
+
+
+def _schedules(ctx: Any) -> Iterator[Resource]:
+    scheduler = ctx.boto_session.client("scheduler")
+    for schedule in scheduler.list_schedules().get("Schedules", []):
+        if _tagged(scheduler.list_tags_for_resource(ResourceArn=schedule["Arn"]).get("Tags")):
+            yield Resource("schedule", schedule["Name"], schedule["Arn"])
+
+
+def _s3_objects(ctx: Any) -> Iterator[Resource]:
+    s3 = ctx.boto_session.client("s3")
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=ctx.bucket, Prefix=ctx.prefix + "/"):
+        for item in page.get("Contents", []):
+            yield Resource("s3-object", item["Key"], f"arn:aws:s3:::{ctx.bucket}/{item['Key']}")
+
+
+def _delete(ctx: Any, resource: Resource) -> None:
+    client = ctx.boto_session.client
+    actions: dict[str, Callable[[], Any]] = {
+        "endpoint": lambda: client("sagemaker").delete_endpoint(EndpointName=resource.name),
+        "endpoint-config": lambda: client("sagemaker").delete_endpoint_config(EndpointConfigName=resource.name),
+        "model": lambda: client("sagemaker").delete_model(ModelName=resource.name),
+        "alarm": lambda: client("cloudwatch").delete_alarms(AlarmNames=[resource.name]),
+        "schedule": lambda: client("scheduler").delete_schedule(Name=resource.name),
+        "s3-object": lambda: client("s3").delete_object(Bucket=ctx.bucket, Key=resource.name),
+    }
+    actions[resource.kind]()
+
+
+# Deletion order: what uses a thing goes before the thing.
+KINDS: dict[str, Callable[[Any], Iterator[Resource]]] = {
+    "schedule": _schedules,
+    "alarm": _alarms,
+    "endpoint": _endpoints,
+    "endpoint-config": _endpoint_configs,
+    "model": _models,
+    "s3-object": _s3_objects,
+}
+
+
+def find_workshop_resources(ctx: Any) -> list[Resource]:
+    """Every resource that carries the workshop tag (and the objects under the workshop's S3 prefix)."""
+    found: list[Resource] = []
+    for lister in KINDS.values():
+        found.extend(lister(ctx))
+    return found
+
+
+def as_table(resources: list[Resource]) -> Any:
+    """The resources as a DataFrame, for display."""
+    import pandas as pd
+
+    return pd.DataFrame([r.__dict__ for r in resources], columns=["kind", "name", "arn"])
+
+
+def delete_workshop_resources(ctx: Any, resources: list[Resource], confirm: bool) -> int:
+    """Delete the given (tagged) resources in dependency order; nothing happens unless ``confirm`` is True."""
+    if not confirm:
+        print(f"{len(resources)} resources found; nothing deleted. Set CONFIRM_DELETE = True to delete them.")
+        return 0
+    order = list(KINDS)
+    deleted = 0
+    for resource in sorted(resources, key=lambda r: order.index(r.kind)):
+        _delete(ctx, resource)
+        deleted += 1
+    return deleted

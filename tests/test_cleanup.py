@@ -1,0 +1,63 @@
+"""Cleanup finds the workshop's resources by tag, deletes only those, and leaves nothing tagged behind."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("local_sagemaker")
+
+IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-gpu"
+
+
+def _endpoint(ctx, sm, name: str, tags: list[dict[str, str]]) -> None:
+    sm.create_model(ModelName=name, ExecutionRoleArn=ctx.role, PrimaryContainer={"Image": IMAGE}, Tags=tags)
+    sm.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": name, "InstanceType": "ml.g5.xlarge",
+                             "InitialInstanceCount": 1}],
+        Tags=tags,
+    )
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=name, Tags=tags)
+
+
+def test_cleanup_selects_by_tag_and_never_touches_the_rest():
+    import helpers
+    from helpers.cleanup import as_table, delete_workshop_resources, find_workshop_resources
+
+    ctx = helpers.setup(quiet=True)
+    sm = ctx.boto_session.client("sagemaker")
+    cw = ctx.boto_session.client("cloudwatch")
+    s3 = ctx.boto_session.client("s3")
+    ours, theirs = f"ours-{uuid.uuid4().hex[:6]}", f"theirs-{uuid.uuid4().hex[:6]}"
+    _endpoint(ctx, sm, ours, ctx.tags)
+    _endpoint(ctx, sm, theirs, [{"Key": "team", "Value": "someone-else"}])
+    for name, tags in ((ours, ctx.tags), (theirs, [])):
+        cw.put_metric_alarm(AlarmName=name, MetricName="Invocations", Namespace="AWS/SageMaker", Statistic="Sum",
+                            Period=60, EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold",
+                            Tags=tags)
+    s3.put_object(Bucket=ctx.bucket, Key=f"{ctx.prefix}/test-cleanup/{ours}.txt", Body=b"x")
+    s3.put_object(Bucket=ctx.bucket, Key=f"elsewhere/{theirs}.txt", Body=b"x")
+
+    found = find_workshop_resources(ctx)
+    names = {(r.kind, r.name) for r in found}
+    for kind in ("endpoint", "endpoint-config", "model", "alarm"):
+        assert (kind, ours) in names and (kind, theirs) not in names
+    assert ("s3-object", f"{ctx.prefix}/test-cleanup/{ours}.txt") in names
+    assert not any(theirs in r.name for r in found)
+    assert list(as_table(found).columns) == ["kind", "name", "arn"]
+
+    assert delete_workshop_resources(ctx, found, confirm=False) == 0
+    assert len(find_workshop_resources(ctx)) == len(found)
+    assert delete_workshop_resources(ctx, found, confirm=True) == len(found)
+    assert find_workshop_resources(ctx) == []
+    # the untagged resources are all still there
+    assert sm.describe_endpoint(EndpointName=theirs)["EndpointStatus"] == "InService"
+    assert sm.describe_model(ModelName=theirs)
+    assert cw.describe_alarms(AlarmNames=[theirs])["MetricAlarms"]
+    assert s3.get_object(Bucket=ctx.bucket, Key=f"elsewhere/{theirs}.txt")
+    sm.delete_endpoint(EndpointName=theirs)
+    sm.delete_endpoint_config(EndpointConfigName=theirs)
+    sm.delete_model(ModelName=theirs)
+    cw.delete_alarms(AlarmNames=[theirs])
