@@ -113,12 +113,36 @@ def _setup_local() -> WorkshopContext:
 
     _patch_sdk_for_local(config.url(port))
     boto_session = boto3.Session(region_name=region)
+    boto3.setup_default_session(region_name=region)
+    for events in (boto_session.events, boto3.DEFAULT_SESSION.events):
+        events.register_first("needs-retry", _explain_dead_server(port))
     session = sagemaker.Session(boto_session=boto_session)
     from .local.server import LOCAL_ROLE_NAME
 
     role = f"arn:aws:iam::{config.ACCOUNT_ID}:role/{LOCAL_ROLE_NAME}"
     bucket = session.default_bucket()
     return WorkshopContext("local", region, config.ACCOUNT_ID, bucket, role, session, boto_session)
+
+
+class LocalServerDown(RuntimeError):
+    """The local SageMaker stopped answering."""
+
+
+def _explain_dead_server(port: int):
+    """A botocore handler: when the local server no longer answers, say so in one line instead of retrying."""
+    from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
+
+    def handler(caught_exception: Exception | None = None, **_: Any) -> None:
+        if isinstance(caught_exception, (EndpointConnectionError, ConnectionClosedError)):
+            from .local import server
+
+            if server.status(port, timeout=1.0) is None:
+                raise LocalServerDown(
+                    f"The local SageMaker on port {port} is not running (it stopped or crashed). Re-run the first "
+                    "cell (helpers.setup()) to start it, then re-run the earlier notebooks: its state was in memory."
+                ) from caught_exception
+
+    return handler
 
 
 def _sdk_config_file() -> Path:

@@ -82,3 +82,26 @@ def test_aws_mode_without_credentials_says_what_to_do(monkeypatch, tmp_path):
     monkeypatch.setattr(context, "_CONTEXT", None)
     with pytest.raises(helpers.SetupError, match="WORKSHOP_MODE=local"):
         helpers.setup(mode="aws")
+
+
+def test_a_dead_local_server_is_explained_in_one_line(monkeypatch):
+    import boto3
+
+    from helpers.local import config
+
+    dead_port = 9  # nothing listens there
+    session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+    session.events.register_first("needs-retry", context._explain_dead_server(dead_port))
+    s3 = session.client("s3", endpoint_url=config.url(dead_port))
+    with pytest.raises(context.LocalServerDown, match="Re-run the first cell"):
+        s3.list_buckets()
+
+
+def test_missing_model_file_says_what_to_do(monkeypatch):
+    import importlib.util
+
+    from helpers.local import engines
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(engines.EngineUnavailable, match="make setup"):
+        engines.smollm2_gguf_path()
