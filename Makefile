@@ -11,6 +11,7 @@ TORCH_FLAGS := $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX),)
 STAMP  := $(VENV)/.installed
 PORT   ?= $(or $(WORKSHOP_LOCAL_PORT),5055)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: setup lab server stop status test lint unit bench clean studio-kernel
 
@@ -36,7 +37,7 @@ stop: $(STAMP)
 
 lab: server
 	@echo "Open the URL printed below (with its token) in your browser. Ctrl-C stops JupyterLab; 'make stop' stops the local SageMaker."
-	WORKSHOP_LOCAL_PORT=$(PORT) $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --notebook-dir=notebooks
+	WORKSHOP_LOCAL_PORT=$(PORT) $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --notebook-dir=notebooks $(ROOT_FLAG)
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests bench data
