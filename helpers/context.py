@@ -83,6 +83,7 @@ def _setup_local() -> WorkshopContext:
 
     port = config.port()
     info = server.status(port)
+    started_now = info is None
     if info is None:
         print(f"Starting the local SageMaker on {config.url(port)} (log: {config.log_file(port)}) ...")
         try:
@@ -91,7 +92,7 @@ def _setup_local() -> WorkshopContext:
             raise SetupError(str(exc)) from None
     elif not info.get("ready"):
         info = server.wait_ready(port, 60)
-    _warn_if_restarted(info, port)
+    _warn_if_restarted(info, port, started_now)
     region = config.DEFAULT_REGION
     env = {
         "AWS_ENDPOINT_URL": config.url(port),
@@ -186,7 +187,7 @@ def _patch_sdk_for_local(url: str) -> None:
     sagemaker.session.sts_regional_endpoint = lambda region: url
 
 
-def _warn_if_restarted(info: dict[str, Any], port: int) -> None:
+def _warn_if_restarted(info: dict[str, Any], port: int, started_now: bool = False) -> None:
     """Say so when the server is not the one this machine's last setup() talked to: its state is gone."""
     from .local import config
 
@@ -198,10 +199,11 @@ def _warn_if_restarted(info: dict[str, Any], port: int) -> None:
         except ValueError:
             previous = None
     if previous and previous != info["instance_id"]:
+        how = "was not running, so setup() started a fresh one" if started_now else "has restarted"
         print(
-            "Note: the local SageMaker has restarted since the last setup(). It keeps its state in memory "
-            "only, so endpoints, buckets, metrics and jobs created before are gone. Re-run the earlier "
-            "notebooks (from 01) to recreate what this one needs."
+            f"Note: the local SageMaker {how} since the last setup(). It keeps its state in memory only, so "
+            "endpoints, files, metrics and jobs created before are gone. Re-run the earlier notebooks (from 01) "
+            "to recreate what this one needs."
         )
     seen_file.write_text(json.dumps({"instance_id": info["instance_id"]}))
 
