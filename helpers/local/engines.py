@@ -159,6 +159,7 @@ class SmolLM2Engine(Engine):
         self.model = None
         self.tokenizer = None
         self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
         self.load_seconds: float | None = None
         self.converted = False
 
@@ -168,8 +169,11 @@ class SmolLM2Engine(Engine):
 
     def load(self) -> None:
         """Load from the cache, converting the GGUF file on first use (about 30 s, once)."""
-        if self.model is not None:
-            return
+        with self._load_lock:  # the warm-up thread and a first request may both ask
+            if self.model is None:
+                self._load()
+
+    def _load(self) -> None:
         start = time.perf_counter()
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
