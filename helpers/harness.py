@@ -97,7 +97,8 @@ def ensure_server() -> dict[str, Any]:
     if "status" not in _STATE:
         from .local import server
 
-        _STATE["status"] = server.start_detached(int(os.environ["WORKSHOP_LOCAL_PORT"]), wait=120)
+        port = int(os.environ["WORKSHOP_LOCAL_PORT"])
+        _STATE["status"] = server.start_detached(port, wait=120, exit_with=os.getpid())
         _STATE["started"] = True
     return _STATE["status"]
 

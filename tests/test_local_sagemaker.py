@@ -318,3 +318,24 @@ def test_zero_quota_instance_is_resource_limit_exceeded(ctx, clients, plain_mode
     assert err.value.__cause__.response["Error"]["Code"] == "ResourceLimitExceeded"
     assert "Service Quotas" in str(err.value) and "ml.p4d.24xlarge for endpoint usage" in str(err.value)
     sm.delete_endpoint_config(EndpointConfigName=name)
+
+
+def test_a_server_started_for_a_process_stops_with_it(tmp_path):
+    import socket
+
+    from helpers.local import server
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        info = server.start_detached(port, wait=60, exit_with=parent.pid)
+        assert info["ready"]
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.time() + 15
+    while time.time() < deadline and server.status(port, timeout=0.5):
+        time.sleep(0.2)
+    assert server.status(port, timeout=0.5) is None

@@ -17,11 +17,12 @@ def main(argv: list[str] | None = None) -> int:
         "--port", type=int, default=None, help=f"default: $WORKSHOP_LOCAL_PORT or {config.DEFAULT_PORT}"
     )
     parser.add_argument("--json", action="store_true", help="status as JSON")
+    parser.add_argument("--exit-with", type=int, default=None, help="serve: stop when this process id ends")
     args = parser.parse_args(argv)
     port = args.port or config.port()
     try:
         if args.command == "serve":
-            server.serve(port)
+            server.serve(port, exit_with=args.exit_with)
         elif args.command == "start":
             info = server.start_detached(port)
             print(f"local SageMaker running on {config.url(port)} (pid {info['pid']}); log: {info['log']}")

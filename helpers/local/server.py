@@ -114,8 +114,30 @@ def _warm_engines(status: _Status, names: list[str]) -> None:
             log.exception("engine %s failed to load", name)
 
 
-def serve(port: int | None = None, region: str = config.DEFAULT_REGION, warm: tuple[str, ...] = ("smollm2",)) -> None:
-    """Run the local SageMaker in this process until interrupted (``python -m helpers.local serve``)."""
+def _exit_with(parent_pid: int, stop: Any) -> None:
+    """Stop the server when ``parent_pid`` is gone (test sessions: no orphan servers after a killed run)."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            log.info("parent process %s is gone: stopping", parent_pid)
+            stop()
+            return
+        except PermissionError:
+            pass
+
+
+def serve(
+    port: int | None = None,
+    region: str = config.DEFAULT_REGION,
+    warm: tuple[str, ...] = ("smollm2",),
+    exit_with: int | None = None,
+) -> None:
+    """Run the local SageMaker in this process until interrupted (``python -m helpers.local serve``).
+
+    With ``exit_with``, the server also stops when that process ends.
+    """
     port = port or config.port()
     logging.basicConfig(
         level=logging.INFO,
@@ -144,6 +166,8 @@ def serve(port: int | None = None, region: str = config.DEFAULT_REGION, warm: tu
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
+    if exit_with:
+        threading.Thread(target=_exit_with, args=(exit_with, stop), daemon=True).start()
     threading.Thread(target=_seed, args=(port, status, region), daemon=True).start()
     threading.Thread(target=_warm_engines, args=(status, list(warm)), daemon=True).start()
     log.info("local SageMaker listening on %s (instance %s)", config.url(port), status.instance_id)
@@ -180,8 +204,11 @@ def status(port: int | None = None, timeout: float = 2.0) -> dict[str, Any] | No
         return None
 
 
-def start_detached(port: int | None = None, wait: float = 60.0) -> dict[str, Any]:
-    """Start the server in the background (its own process session) and wait until it is ready."""
+def start_detached(port: int | None = None, wait: float = 60.0, exit_with: int | None = None) -> dict[str, Any]:
+    """Start the server in the background (its own process session) and wait until it is ready.
+
+    ``exit_with``: a process id; the server stops when that process ends (the test harness uses its own).
+    """
     port = port or config.port()
     current = status(port)
     if current:
@@ -196,7 +223,8 @@ def start_detached(port: int | None = None, wait: float = 60.0) -> dict[str, Any
         env.pop(var, None)
     with open(log_path, "ab") as log_handle:
         process = subprocess.Popen(  # noqa: S603 - our own module
-            [sys.executable, "-m", "helpers.local", "serve", "--port", str(port)],
+            [sys.executable, "-m", "helpers.local", "serve", "--port", str(port)]
+            + (["--exit-with", str(exit_with)] if exit_with else []),
             stdout=log_handle,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
