@@ -15,8 +15,9 @@ def _endpoint(ctx, sm, name: str, tags: list[dict[str, str]]) -> None:
     sm.create_model(ModelName=name, ExecutionRoleArn=ctx.role, PrimaryContainer={"Image": IMAGE}, Tags=tags)
     sm.create_endpoint_config(
         EndpointConfigName=name,
-        ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": name, "InstanceType": "ml.g5.xlarge",
-                             "InitialInstanceCount": 1}],
+        ProductionVariants=[
+            {"VariantName": "AllTraffic", "ModelName": name, "InstanceType": "ml.g5.xlarge", "InitialInstanceCount": 1}
+        ],
         Tags=tags,
     )
     sm.create_endpoint(EndpointName=name, EndpointConfigName=name, Tags=tags)
@@ -34,9 +35,17 @@ def test_cleanup_selects_by_tag_and_never_touches_the_rest():
     _endpoint(ctx, sm, ours, ctx.tags)
     _endpoint(ctx, sm, theirs, [{"Key": "team", "Value": "someone-else"}])
     for name, tags in ((ours, ctx.tags), (theirs, [])):
-        cw.put_metric_alarm(AlarmName=name, MetricName="Invocations", Namespace="AWS/SageMaker", Statistic="Sum",
-                            Period=60, EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold",
-                            Tags=tags)
+        cw.put_metric_alarm(
+            AlarmName=name,
+            MetricName="Invocations",
+            Namespace="AWS/SageMaker",
+            Statistic="Sum",
+            Period=60,
+            EvaluationPeriods=1,
+            Threshold=1,
+            ComparisonOperator="GreaterThanThreshold",
+            Tags=tags,
+        )
     s3.put_object(Bucket=ctx.bucket, Key=f"{ctx.prefix}/test-cleanup/{ours}.txt", Body=b"x")
     s3.put_object(Bucket=ctx.bucket, Key=f"elsewhere/{theirs}.txt", Body=b"x")
 

@@ -107,5 +107,8 @@ def test_check_instance_type_and_describe_models():
 
 
 def test_answered_by_names_the_local_engine():
-    assert endpoints.answered_by([{"generated_text": "x", "local_engine": "SmolLM2 (stand-in)"}], "m") == "SmolLM2 (stand-in)"
+    assert (
+        endpoints.answered_by([{"generated_text": "x", "local_engine": "SmolLM2 (stand-in)"}], "m")
+        == "SmolLM2 (stand-in)"
+    )
     assert endpoints.answered_by({"generated_text": "x"}, "meta-llama") == "meta-llama"
