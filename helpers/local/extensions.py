@@ -125,5 +125,7 @@ def apply() -> None:
     responses.SageMakerResponse.create_endpoint = _quota_checked_create_endpoint(
         responses.SageMakerResponse.create_endpoint
     )
-    __import__(f"{__package__}.processing", fromlist=["apply"]).apply()  # processing jobs that really run
+    from . import processing
+
+    processing.apply()  # processing jobs that really run
     _APPLIED = True
