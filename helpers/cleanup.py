@@ -1,8 +1,9 @@
 """Find everything the workshop created, by its tag, and delete it; never touch anything else.
 
-Tagged resources: SageMaker endpoints, endpoint configs, models, processing jobs' outputs (S3 objects under the
-workshop prefix), CloudWatch alarms and EventBridge Scheduler schedules. Later journeys add their kinds to
-``KINDS``.
+Tagged resources: SageMaker endpoints, endpoint configs, models and pipelines, processing jobs' outputs (S3
+objects under the workshop prefix), CloudWatch alarms, and EventBridge Scheduler schedule groups with the schedules
+in them (schedules themselves cannot carry tags, so the workshop puts its schedules in a tagged group). Later
+journeys add their kinds to ``KINDS``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Resource:
     kind: str
     name: str
     arn: str
+    group: str = ""  # a schedule's group
 
 
 def _tagged(tags: list[dict[str, str]] | dict[str, str] | None) -> bool:
@@ -59,11 +61,30 @@ def _alarms(ctx: Any) -> Iterator[Resource]:
             yield Resource("alarm", alarm["AlarmName"], alarm["AlarmArn"])
 
 
-def _schedules(ctx: Any) -> Iterator[Resource]:
+def _pipelines(ctx: Any) -> Iterator[Resource]:
+    yield from _sagemaker_kind(ctx, "pipeline", "list_pipelines", "PipelineSummaries", "PipelineName", "PipelineArn")
+
+
+def _tagged_schedule_groups(ctx: Any) -> Iterator[dict[str, Any]]:
     scheduler = ctx.boto_session.client("scheduler")
-    for schedule in scheduler.list_schedules().get("Schedules", []):
-        if _tagged(scheduler.list_tags_for_resource(ResourceArn=schedule["Arn"]).get("Tags")):
-            yield Resource("schedule", schedule["Name"], schedule["Arn"])
+    for group in scheduler.list_schedule_groups().get("ScheduleGroups", []):
+        if group.get("State", "ACTIVE") != "ACTIVE" or group["Name"] == "default":
+            continue  # a deleted group stays listed as DELETING for a while
+        if _tagged(scheduler.list_tags_for_resource(ResourceArn=group["Arn"])["Tags"]):
+            yield group
+
+
+def _schedules(ctx: Any) -> Iterator[Resource]:
+    """The schedules in the workshop's tagged schedule groups (a schedule has no tags of its own)."""
+    scheduler = ctx.boto_session.client("scheduler")
+    for group in _tagged_schedule_groups(ctx):
+        for schedule in scheduler.list_schedules(GroupName=group["Name"]).get("Schedules", []):
+            yield Resource("schedule", schedule["Name"], schedule["Arn"], group=group["Name"])
+
+
+def _schedule_groups(ctx: Any) -> Iterator[Resource]:
+    for group in _tagged_schedule_groups(ctx):
+        yield Resource("schedule-group", group["Name"], group["Arn"])
 
 
 def _s3_objects(ctx: Any) -> Iterator[Resource]:
@@ -80,7 +101,9 @@ def _delete(ctx: Any, resource: Resource) -> None:
         "endpoint-config": lambda: client("sagemaker").delete_endpoint_config(EndpointConfigName=resource.name),
         "model": lambda: client("sagemaker").delete_model(ModelName=resource.name),
         "alarm": lambda: client("cloudwatch").delete_alarms(AlarmNames=[resource.name]),
-        "schedule": lambda: client("scheduler").delete_schedule(Name=resource.name),
+        "schedule": lambda: client("scheduler").delete_schedule(Name=resource.name, GroupName=resource.group),
+        "schedule-group": lambda: client("scheduler").delete_schedule_group(Name=resource.name),
+        "pipeline": lambda: client("sagemaker").delete_pipeline(PipelineName=resource.name),
         "s3-object": lambda: client("s3").delete_object(Bucket=ctx.bucket, Key=resource.name),
     }
     actions[resource.kind]()
@@ -89,6 +112,8 @@ def _delete(ctx: Any, resource: Resource) -> None:
 # Deletion order: what uses a thing goes before the thing.
 KINDS: dict[str, Callable[[Any], Iterator[Resource]]] = {
     "schedule": _schedules,
+    "schedule-group": _schedule_groups,
+    "pipeline": _pipelines,
     "alarm": _alarms,
     "endpoint": _endpoints,
     "endpoint-config": _endpoint_configs,
@@ -109,7 +134,7 @@ def as_table(resources: list[Resource]) -> Any:
     """The resources as a DataFrame, for display."""
     import pandas as pd
 
-    return pd.DataFrame([r.__dict__ for r in resources], columns=["kind", "name", "arn"])
+    return pd.DataFrame([r.__dict__ for r in resources], columns=["kind", "name", "arn", "group"])
 
 
 def delete_workshop_resources(ctx: Any, resources: list[Resource], confirm: bool) -> int:

@@ -182,9 +182,32 @@ def _patch_sdk_for_local(url: str) -> None:
 
     _wait_until.__wrapped__ = original_wait
     sagemaker.session._wait_until = _wait_until
+
+    # processor.run(logs=True) tails the logs and asks for the job's status only every 30 s (a fixed interval in
+    # the SDK), so a job that takes 5 s locally would hold the notebook for 30 s. Locally: wait for the job at the
+    # 0.1 s poll above, then print its whole log with the SDK's own printer, then raise as the SDK does on failure.
+    session_cls = sagemaker.session.Session
+    original_logs = getattr(session_cls.logs_for_processing_job, "__wrapped__", session_cls.logs_for_processing_job)
+
+    def logs_for_processing_job(self, job_name, wait=False, poll=10):
+        if not wait:
+            return original_logs(self, job_name, wait=False, poll=poll)
+        description = _wait_until(
+            lambda: _finished(self.sagemaker_client.describe_processing_job(ProcessingJobName=job_name))
+        )
+        original_logs(self, job_name, wait=False, poll=poll)
+        sagemaker.session._check_job_status(job_name, description, "ProcessingJobStatus")
+
+    logs_for_processing_job.__wrapped__ = original_logs
+    session_cls.logs_for_processing_job = logs_for_processing_job
     # The SDK passes an explicit regional STS endpoint, which beats AWS_ENDPOINT_URL.
     sagemaker.utils.sts_regional_endpoint = lambda region: url
     sagemaker.session.sts_regional_endpoint = lambda region: url
+
+
+def _finished(description: dict[str, Any]) -> dict[str, Any] | None:
+    """The processing job's description once it has ended, else None (for ``_wait_until``)."""
+    return description if description["ProcessingJobStatus"] in ("Completed", "Failed", "Stopped") else None
 
 
 def _warn_if_restarted(info: dict[str, Any], port: int, started_now: bool = False) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -46,16 +47,30 @@ def test_cleanup_selects_by_tag_and_never_touches_the_rest():
             ComparisonOperator="GreaterThanThreshold",
             Tags=tags,
         )
+    scheduler = ctx.boto_session.client("scheduler")
+    definition = json.dumps({"Version": "2020-12-01", "Steps": []})
+    for name, tags in ((ours, ctx.tags), (theirs, [{"Key": "team", "Value": "someone-else"}])):
+        pipeline_arn = sm.create_pipeline(
+            PipelineName=name, PipelineDefinition=definition, RoleArn=ctx.role, Tags=tags
+        )["PipelineArn"]
+        scheduler.create_schedule_group(Name=name, Tags=tags)
+        scheduler.create_schedule(
+            Name=name,
+            GroupName=name,
+            ScheduleExpression="rate(1 day)",
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": pipeline_arn, "RoleArn": ctx.role, "SageMakerPipelineParameters": {}},
+        )
     s3.put_object(Bucket=ctx.bucket, Key=f"{ctx.prefix}/test-cleanup/{ours}.txt", Body=b"x")
     s3.put_object(Bucket=ctx.bucket, Key=f"elsewhere/{theirs}.txt", Body=b"x")
 
     found = find_workshop_resources(ctx)
     names = {(r.kind, r.name) for r in found}
-    for kind in ("endpoint", "endpoint-config", "model", "alarm"):
+    for kind in ("endpoint", "endpoint-config", "model", "alarm", "pipeline", "schedule", "schedule-group"):
         assert (kind, ours) in names and (kind, theirs) not in names
     assert ("s3-object", f"{ctx.prefix}/test-cleanup/{ours}.txt") in names
     assert not any(theirs in r.name for r in found)
-    assert list(as_table(found).columns) == ["kind", "name", "arn"]
+    assert list(as_table(found).columns) == ["kind", "name", "arn", "group"]
 
     assert delete_workshop_resources(ctx, found, confirm=False) == 0
     assert len(find_workshop_resources(ctx)) == len(found)
@@ -66,7 +81,13 @@ def test_cleanup_selects_by_tag_and_never_touches_the_rest():
     assert sm.describe_model(ModelName=theirs)
     assert cw.describe_alarms(AlarmNames=[theirs])["MetricAlarms"]
     assert s3.get_object(Bucket=ctx.bucket, Key=f"elsewhere/{theirs}.txt")
+    assert sm.describe_pipeline(PipelineName=theirs)["PipelineName"] == theirs
+    assert scheduler.get_schedule(Name=theirs, GroupName=theirs)["Name"] == theirs
+    assert [g["Name"] for g in scheduler.list_schedule_groups()["ScheduleGroups"] if g["Name"] == ours] == []
     sm.delete_endpoint(EndpointName=theirs)
     sm.delete_endpoint_config(EndpointConfigName=theirs)
     sm.delete_model(ModelName=theirs)
     cw.delete_alarms(AlarmNames=[theirs])
+    sm.delete_pipeline(PipelineName=theirs)
+    scheduler.delete_schedule(Name=theirs, GroupName=theirs)
+    scheduler.delete_schedule_group(Name=theirs)

@@ -389,3 +389,21 @@ def test_framework_processor_runs_the_checks_with_logs(ctx, s3, monkeypatch, cap
     cw = ctx.boto_session.client("cloudwatch")
     metrics = cw.list_metrics(Namespace=monitoring.NAMESPACE, Dimensions=[{"Name": "EndpointName", "Value": endpoint}])
     assert {"PIILeaks", "ToneScoreAvg", "Requests"} <= {m["MetricName"] for m in metrics["Metrics"]}
+
+
+def test_sdk_log_tailing_prints_the_log_and_raises_on_failure(ctx, s3, sm, capsys):
+    """processor.run(logs=True) goes through Session.logs_for_processing_job: locally it returns when the job
+    ends (the SDK's own loop asks for the status only every 30 s), prints the log, and raises on failure."""
+    from sagemaker.exceptions import UnexpectedStatusException
+
+    name = _script_job(ctx, s3, sm, COPY_SCRIPT, Environment={"GREETING": "hello from the log"})
+    started = time.perf_counter()
+    ctx.session.logs_for_processing_job(name, wait=True)
+    assert time.perf_counter() - started < 25  # not the SDK's 30 s status interval
+    assert "greeting: hello from the log" in capsys.readouterr().out
+    assert sm.describe_processing_job(ProcessingJobName=name)["ProcessingJobStatus"] == "Completed"
+
+    failing = _script_job(ctx, s3, sm, "raise ValueError('no captures today')\n")
+    with pytest.raises(UnexpectedStatusException, match="no captures today"):
+        ctx.session.logs_for_processing_job(failing, wait=True)
+    assert "ValueError: no captures today" in capsys.readouterr().out

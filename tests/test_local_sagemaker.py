@@ -72,6 +72,15 @@ def test_deploy_capture_predict_metrics_delete(ctx, clients):
     assert json.loads(captured_in["data"]) == body
     assert json.loads(record["captureData"]["endpointOutput"]["data"]) == answer
     assert record["eventMetadata"]["eventId"] and record["eventVersion"] == "0"
+    assert "inferenceId" not in record["eventMetadata"]
+
+    # a request's InferenceId is written into its captured record
+    clients["sagemaker-runtime"].invoke_endpoint(
+        EndpointName=name, Body=json.dumps(body), ContentType="application/json", InferenceId="req-42"
+    )
+    listed = clients["s3"].list_objects_v2(Bucket=ctx.bucket, Prefix=prefix)["Contents"]
+    records = [json.loads(clients["s3"].get_object(Bucket=ctx.bucket, Key=o["Key"])["Body"].read()) for o in listed]
+    assert sorted(r["eventMetadata"].get("inferenceId", "") for r in records) == ["", "req-42"]
 
     stats = clients["cloudwatch"].get_metric_statistics(
         Namespace="AWS/SageMaker",
@@ -82,7 +91,7 @@ def test_deploy_capture_predict_metrics_delete(ctx, clients):
         Period=60,
         Statistics=["Sum"],
     )
-    assert sum(p["Sum"] for p in stats["Datapoints"]) == 1
+    assert sum(p["Sum"] for p in stats["Datapoints"]) == 2
     names = {m["MetricName"] for m in clients["cloudwatch"].list_metrics(Namespace="AWS/SageMaker")["Metrics"]}
     assert {"Invocations", "ModelLatency", "Invocation4XXErrors"} <= names
 

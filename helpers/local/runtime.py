@@ -121,6 +121,7 @@ class LocalRuntime:
         name = unquote(name)
         body = _read_body(environ)
         content_type = environ.get("CONTENT_TYPE") or "application/json"
+        inference_id = environ.get("HTTP_X_AMZN_SAGEMAKER_INFERENCE_ID")  # the InferenceId request parameter
         started = time.perf_counter()
         try:
             target = resolve_endpoint(region, name)
@@ -131,11 +132,11 @@ class LocalRuntime:
                 request = parse_summarization_request(body, content_type)
                 result = run_engine(target.engine, request)
                 answer = json.dumps({"summary_text": result.text, "local_engine": target.label}).encode()
-                return self._answer(start_response, region, target, body, content_type, answer, started)
+                return self._answer(start_response, region, target, body, content_type, answer, started, inference_id)
             request = parse_request(body, content_type)
             if kind == "invocations-response-stream":
                 request.stream = True
-                return self._stream(start_response, region, target, request, body, content_type, started)
+                return self._stream(start_response, region, target, request, body, content_type, started, inference_id)
             if request.stream:
                 raise PayloadError("`stream: true` needs InvokeEndpointWithResponseStream.")
             result = run_engine(target.engine, request)
@@ -144,11 +145,11 @@ class LocalRuntime:
             latency = time.perf_counter() - started
             emit_metrics(region, target, latency, error=True)
             return _error_response(start_response, model_error(region, target, exc))
-        return self._answer(start_response, region, target, body, content_type, answer, started)
+        return self._answer(start_response, region, target, body, content_type, answer, started, inference_id)
 
-    def _answer(self, start_response, region, target, body, content_type, answer, started):
+    def _answer(self, start_response, region, target, body, content_type, answer, started, inference_id=None):
         latency = time.perf_counter() - started
-        capture(region, target, body, content_type, answer, "application/json")
+        capture(region, target, body, content_type, answer, "application/json", inference_id)
         emit_metrics(region, target, latency)
         headers = {
             "x-Amzn-Invoked-Production-Variant": target.variant,
@@ -156,7 +157,7 @@ class LocalRuntime:
         }
         return _json_response(start_response, 200, answer, headers)
 
-    def _stream(self, start_response, region, target, request, body, content_type, started):
+    def _stream(self, start_response, region, target, request, body, content_type, started, inference_id=None):
         engine = get_engine(target.engine)
 
         def events() -> Iterator[bytes]:
@@ -174,7 +175,7 @@ class LocalRuntime:
                 yield encode_event("ModelStreamError", payload, message_type="exception")
                 return
             out = json.dumps(format_response(request, _as_result(text), target.shape, target.label)).encode()
-            capture(region, target, body, content_type, out, "application/json")
+            capture(region, target, body, content_type, out, "application/json", inference_id)
             emit_metrics(region, target, time.perf_counter() - started)
 
         headers = [
@@ -311,8 +312,19 @@ def model_error(region: str, target: Target, exc: Exception) -> InvocationError:
 
 
 # ------------------------------------------------------------------------------------------ capture + metrics
-def capture(region: str, target: Target, body: bytes, content_type: str, answer: bytes, answer_type: str) -> str | None:
-    """Write one invocation to S3 in SageMaker's data-capture format; returns the key, or None."""
+def capture(
+    region: str,
+    target: Target,
+    body: bytes,
+    content_type: str,
+    answer: bytes,
+    answer_type: str,
+    inference_id: str | None = None,
+) -> str | None:
+    """Write one invocation to S3 in SageMaker's data-capture format; returns the key, or None.
+
+    The request's ``InferenceId``, when it has one, is recorded as ``eventMetadata.inferenceId``, as on AWS.
+    """
     cfg = target.capture
     if not cfg or not cfg.get("EnableCapture", True) or not cfg.get("DestinationS3Uri"):
         return None
@@ -340,7 +352,10 @@ def capture(region: str, target: Target, body: bytes, content_type: str, answer:
         record["captureData"]["endpointInput"] = part(body, content_type, "INPUT")
     if "Output" in modes:
         record["captureData"]["endpointOutput"] = part(answer, answer_type, "OUTPUT")
-    record["eventMetadata"] = {"eventId": str(uuid.uuid4()), "inferenceTime": now.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    record["eventMetadata"] = {"eventId": str(uuid.uuid4())}
+    if inference_id:
+        record["eventMetadata"]["inferenceId"] = inference_id
+    record["eventMetadata"]["inferenceTime"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     record["eventVersion"] = "0"
     bucket, _, prefix = cfg["DestinationS3Uri"].removeprefix("s3://").partition("/")
     key = "/".join(
