@@ -392,14 +392,21 @@ def _runner_class() -> type:
 
         With ``lock_file``, requests of every runner that shares the file go one at a time (a file lock, across
         Ray's processes): in local mode, endpoints of the same model share one CPU engine, and the latency of one
-        candidate must not include another candidate's generation.
+        candidate must not include another candidate's generation. A lower ``lock_priority`` gets the lock first,
+        so that evaluations finish one after another and each one's scoring overlaps the next one's requests.
         """
 
         def __init__(
-            self, endpoint_name: str, content_template: str, output: str, timings_dir: str = "", lock_file: str = ""
+            self,
+            endpoint_name: str,
+            content_template: str,
+            output: str,
+            timings_dir: str = "",
+            lock_file: str = "",
+            lock_priority: int = 0,
         ) -> None:
             super().__init__(endpoint_name=endpoint_name, content_template=content_template, output=output)
-            self._timings_dir, self._lock_file = timings_dir, lock_file
+            self._timings_dir, self._lock_file, self._lock_priority = timings_dir, lock_file, lock_priority
             # fmeval's client gives up after 60 s and retries up to 10 times: on a busy CPU a long generation then
             # runs again and again. Wait longer, retry less.
             session = self._predictor.sagemaker_session
@@ -410,7 +417,7 @@ def _runner_class() -> type:
             )
 
         def predict(self, prompt: str) -> tuple[str | None, float | None]:
-            with _file_lock(self._lock_file):
+            with _file_lock(self._lock_file, self._lock_priority):
                 start = time.perf_counter()
                 error = None
                 try:
@@ -422,28 +429,40 @@ def _runner_class() -> type:
                     output, log_probability = om.ERROR_PREFIX + error, None
                 latency = time.perf_counter() - start
             if self._timings_dir:
-                line = {"latency_s": round(latency, 4), "error": error, "chars": len(output or "")}
+                line = {"latency_s": round(latency, 4), "error": error, "chars": len(output or ""), "t": time.time()}
                 with open(Path(self._timings_dir) / f"{os.getpid()}.jsonl", "a", encoding="utf-8") as handle:
                     handle.write(json.dumps(line) + "\n")
             return output, log_probability
 
         def __reduce__(self) -> tuple:
-            args = (self._endpoint_name, self._content_template, self._output, self._timings_dir, self._lock_file)
-            return _rebuild_runner, args
+            args = (self._endpoint_name, self._content_template, self._output, self._timings_dir)
+            return _rebuild_runner, (*args, self._lock_file, self._lock_priority)
 
     return EndpointRunner
 
 
 @contextlib.contextmanager
-def _file_lock(path: str) -> Iterator[None]:
-    """An exclusive lock on ``path`` (shared by processes on this machine); no lock for an empty path."""
+def _file_lock(path: str, priority: int = 0) -> Iterator[None]:
+    """An exclusive lock on ``path`` (shared by processes on this machine); no lock for an empty path.
+
+    Priority 0 waits in the kernel and is woken as soon as the lock is free; priority ``k`` > 0 polls every
+    ``0.05 k`` s, so a lower number gets the lock first when several wait.
+    """
     if not path:
         yield
         return
     import fcntl
 
     with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        if priority <= 0:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        else:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    time.sleep(0.05 * priority)
         try:
             yield
         finally:
@@ -461,6 +480,7 @@ def make_runner(
     max_new_tokens: int,
     timings_dir: Path | None = None,
     lock_file: Path | None = None,
+    lock_priority: int = 0,
 ) -> Any:
     """An fmeval SageMakerModelRunner for the endpoint, with the ``content_template`` and ``output`` path of the
     model family's payload adapter (notebook 01)."""
@@ -478,6 +498,7 @@ def make_runner(
         adapter.output_path,
         str(timings_dir or ""),
         str(lock_file or ""),
+        lock_priority,
     )
 
 
@@ -531,6 +552,7 @@ class Job:
     results_dir: Path
     answered_by: str = ""
     lock_file: Path | None = None  # requests of jobs sharing it go one at a time (see make_runner)
+    lock_priority: int = 0  # lower goes first
 
     @property
     def key(self) -> str:
@@ -584,7 +606,14 @@ def evaluate_candidate(job: Job, mode: str, num_records: int) -> CandidateResult
     try:
         shutil.rmtree(job.results_dir, ignore_errors=True)
         job.results_dir.mkdir(parents=True, exist_ok=True)
-        runner = make_runner(job.endpoint_name, job.candidate.model_id, job.max_new_tokens, job.results_dir / "timings")
+        runner = make_runner(
+            job.endpoint_name,
+            job.candidate.model_id,
+            job.max_new_tokens,
+            job.results_dir / "timings",
+            job.lock_file,
+            job.lock_priority,
+        )
         config = job.eval_set.data_config(job.input_column)
         outputs = (_run_aws if mode == "aws" else _run_local)(job, runner, config, num_records)
         return _collect(base, job, outputs, time.perf_counter() - started)
@@ -724,12 +753,14 @@ def evaluate_all(
     num_records: int,
     max_parallel: int = 3,
     progress: Callable[[CandidateResult], None] | None = None,
+    take_turns: bool = True,
 ) -> list[CandidateResult]:
     """Evaluate every job, ``max_parallel`` at a time (each is its own fmeval run); results in ``jobs`` order.
 
-    Running a few at once lets one evaluation's Ray stages start while another waits on its endpoint. In local
-    mode, requests to endpoints of the same model take turns (a file lock per model id): they share one CPU
-    engine, and each candidate's measured latency must be its own.
+    Running several at once lets one evaluation's Ray stages start while another waits on its endpoint. In local
+    mode, with ``take_turns``, requests to endpoints of the same model take turns (a file lock per model id): they
+    share one CPU engine that answers one request at a time, and each candidate's measured latency must be its
+    own. (An engine that batches concurrent requests would want ``take_turns=False``.)
     """
     keys = [job.key for job in jobs]
     if len(set(keys)) != len(keys):
@@ -738,9 +769,12 @@ def evaluate_all(
         max_parallel = 1  # fmeval's stock algorithms read EVAL_RESULTS_PATH from the process environment
     else:
         bertscore_actor()  # start the shared actor once, before the threads
+        queued: dict[str, int] = {}
         for job in jobs:  # local endpoints of one model share one CPU engine: one request at a time per model
-            if job.lock_file is None:
+            if take_turns and job.lock_file is None:
                 job.lock_file = job.results_dir.parents[1] / ".locks" / f"{job.candidate.model_id}.lock"
+                job.lock_priority = queued.get(job.candidate.model_id, 0)  # in job order: finish one by one
+                queued[job.candidate.model_id] = job.lock_priority + 1
     with ThreadPoolExecutor(max_workers=max(1, max_parallel)) as pool:
         futures = [pool.submit(evaluate_candidate, job, mode, num_records) for job in jobs]
         results = []

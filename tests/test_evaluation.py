@@ -366,3 +366,79 @@ def test_upload_results_and_bar_measurements(tmp_path: Path) -> None:
     uris = ev.upload_results([result], s3, "s3://bucket/genai-builders/evaluation/results")
     assert uris == {"chatbot/base": "s3://bucket/genai-builders/evaluation/results/chatbot/base/qa.jsonl"}
     assert result.results_s3_uri == uris["chatbot/base"] and s3.keys[0][2] == output.read_bytes()
+
+
+def test_evaluate_all_gives_jobs_of_one_model_one_lock_and_never_raises(tmp_path: Path, monkeypatch) -> None:
+    seen, priorities = [], {}
+
+    def fake_make_runner(endpoint_name, model_id, max_new_tokens, timings_dir=None, lock_file=None, priority=0):
+        seen.append((endpoint_name, lock_file))
+        priorities[endpoint_name] = priority
+        raise RuntimeError(f"endpoint {endpoint_name} is gone")
+
+    monkeypatch.setattr(ev, "make_runner", fake_make_runner)
+    monkeypatch.setattr(ev, "bertscore_actor", lambda: None)
+    records = pd.DataFrame([{"id": "c1", "transcript": "T", "reference_summary": "R", "channel": "call"}])
+    eval_set = ev.build_eval_set("summary", records)
+    jobs = [
+        ev.Job(
+            "summary",
+            ev.Candidate(name, model),
+            f"ep-{name}",
+            eval_set,
+            "$model_input",
+            "transcript",
+            8,
+            tmp_path / "results" / "summary" / name,
+        )  # fmt: skip
+        for name, model in (("a", "m1"), ("b", "m1"), ("c", "m2"))
+    ]
+    results = ev.evaluate_all(jobs, "local", 1, max_parallel=3)
+    assert [r.candidate for r in results] == ["a", "b", "c"]  # in job order
+    assert all(r.status == "failed" and "is gone" in r.error for r in results)
+    locks = dict(seen)
+    assert locks["ep-a"] == locks["ep-b"] == tmp_path / "results" / ".locks" / "m1.lock"
+    assert locks["ep-c"] == tmp_path / "results" / ".locks" / "m2.lock"
+    assert priorities == {"ep-a": 0, "ep-b": 1, "ep-c": 0}  # the first job of each model goes first
+    with pytest.raises(ValueError, match="share a use case and candidate"):
+        ev.evaluate_all([jobs[0], jobs[0]], "local", 1)
+
+
+def test_file_lock_makes_requests_take_turns(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    spans = []
+
+    def hold() -> None:
+        with ev._file_lock(str(tmp_path / "m.lock")):
+            start = time.perf_counter()
+            time.sleep(0.2)
+            spans.append((start, time.perf_counter()))
+
+    threads = [threading.Thread(target=hold) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    (a_start, a_end), (b_start, b_end) = sorted(spans)
+    assert b_start >= a_end  # never both inside
+
+    order = []
+
+    def wait(name: str, priority: int) -> None:
+        with ev._file_lock(str(tmp_path / "m.lock"), priority):
+            order.append(name)
+
+    with ev._file_lock(str(tmp_path / "m.lock")):  # both wait while this holds the lock
+        late = threading.Thread(target=wait, args=("low priority", 4))
+        early = threading.Thread(target=wait, args=("first", 0))
+        late.start()
+        time.sleep(0.1)
+        early.start()
+        time.sleep(0.1)
+    early.join()
+    late.join()
+    assert order == ["first", "low priority"]
+    with ev._file_lock(""):  # no path, no lock
+        pass
