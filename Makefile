@@ -13,7 +13,7 @@ PORT   ?= $(or $(WORKSHOP_LOCAL_PORT),5055)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab server stop status test lint unit bench clean studio-kernel
+.PHONY: setup lab server stop status test lint unit bench bench-engine clean studio-kernel
 
 setup: $(STAMP)
 
@@ -50,7 +50,11 @@ unit: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP)  ## engine and SDK benchmarks (about 5 min), then the notebook suite's wall time (about 15 min)
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/notebooks.py
+
+bench-engine: $(STAMP)  ## only bench/run.py
 	$(BIN)/python bench/run.py
 
 studio-kernel:

@@ -753,14 +753,14 @@ def evaluate_all(
     num_records: int,
     max_parallel: int = 3,
     progress: Callable[[CandidateResult], None] | None = None,
-    take_turns: bool = True,
+    take_turns: bool = False,
 ) -> list[CandidateResult]:
     """Evaluate every job, ``max_parallel`` at a time (each is its own fmeval run); results in ``jobs`` order.
 
-    Running several at once lets one evaluation's Ray stages start while another waits on its endpoint. In local
-    mode, with ``take_turns``, requests to endpoints of the same model take turns (a file lock per model id): they
-    share one CPU engine that answers one request at a time, and each candidate's measured latency must be its
-    own. (An engine that batches concurrent requests would want ``take_turns=False``.)
+    Running several at once lets one evaluation's Ray stages start while another waits on its endpoint, and the
+    local engine batches the requests that arrive together (one forward pass per token for all of them), as a
+    real endpoint's TGI or vLLM container does. With ``take_turns`` (local mode), requests to endpoints of the same
+    model take turns instead (a file lock per model id), so that each candidate's latency is measured alone.
     """
     keys = [job.key for job in jobs]
     if len(set(keys)) != len(keys):

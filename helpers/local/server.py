@@ -178,6 +178,10 @@ def serve(
     finally:
         state.unlink(missing_ok=True)
         log.info("local SageMaker stopped")
+        logging.shutdown()
+        # Leave now: a worker thread that is not a daemon (a library's, a job runner's) must not keep a stopped
+        # server's process alive (seen: servers of finished test sessions still running an hour later).
+        os._exit(0)
 
 
 # ------------------------------------------------------------------------------------------ from outside

@@ -1,11 +1,11 @@
-"""Time notebook 03 in local mode (both use cases, three candidates, 20 records each): target <= 5 minutes.
+"""Wall time of the whole notebook suite in local mode, and of notebook 03 (target <= 5 minutes).
 
-Runs notebooks 00, 01 and 03 under pytest/nbval in one session (03 needs the state 00 saves and the local
+Runs every notebook under pytest/nbval in one session, in order (03 needs the state 00 saves and the local
 SageMaker the harness starts), reads each cell's duration from a JUnit XML report and writes
-``bench/results/notebook03.json``. The machine's load average is recorded before and after: on a shared machine
-the timing says as much about the neighbours as about the notebook.
+``bench/results/notebooks.json``. The machine's load average is recorded before and after: on a shared machine
+the timing says as much about the neighbours as about the notebooks.
 
-Usage: ``.venv/bin/python bench/notebook03.py`` (about 8-10 minutes on 2 cores).
+Usage: ``.venv/bin/python bench/notebooks.py`` (part of ``make bench``).
 """
 
 from __future__ import annotations
@@ -23,11 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = [
-    "notebooks/00_poc_prompting.ipynb",
-    "notebooks/01_find_and_deploy.ipynb",
-    "notebooks/03_evaluate_and_select.ipynb",
-]
+NOTEBOOKS = sorted(str(p.relative_to(REPO)) for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 TARGET_S = 300.0
 
 
@@ -47,7 +43,7 @@ def cell_durations(junit_xml: Path) -> dict[str, list[tuple[str, float]]]:
 def main() -> int:
     """Run the notebooks, print a summary and write the JSON result; exit status is pytest's."""
     load_before = os.getloadavg()
-    junit = Path(tempfile.mkdtemp(prefix="bench-nb03-")) / "junit.xml"
+    junit = Path(tempfile.mkdtemp(prefix="bench-notebooks-")) / "junit.xml"
     command = [sys.executable, "-m", "pytest", *NOTEBOOKS, "--durations=0", "-q", f"--junitxml={junit}"]
     start = time.perf_counter()
     completed = subprocess.run(command, cwd=REPO, text=True, capture_output=True)
@@ -66,7 +62,7 @@ def main() -> int:
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],
         "pytest_exit_status": completed.returncode,
-        "wall_s_all_three_notebooks": round(wall, 1),
+        "suite_wall_s": round(wall, 1),
         "notebook_s": totals,
         "notebook03_s": nb03,
         "notebook03_target_s": TARGET_S,
@@ -75,10 +71,10 @@ def main() -> int:
     }
     out = REPO / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "notebook03.json").write_text(json.dumps(result, indent=2) + "\n")
+    (out / "notebooks.json").write_text(json.dumps(result, indent=2) + "\n")
     print(completed.stdout[-3000:])
     print(json.dumps(result, indent=2))
-    print(f"written: {out / 'notebook03.json'}")
+    print(f"written: {out / 'notebooks.json'}")
     return completed.returncode
 
 

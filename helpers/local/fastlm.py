@@ -1,0 +1,453 @@
+"""A lean, batching decoder for Llama-architecture models (SmolLM2-135M-Instruct) on the CPU.
+
+Why not ``model.generate()``: on 2 cores a plain fp32 ``generate()`` spends most of each token reading 540 MB of
+fp32 weights and running hundreds of small ops, and it serves one request at a time. Here:
+
+* **one forward pass serves every active request** (continuous batching): each step packs the next token of every
+  decoding request together with a chunk of a new request's prompt (chunked prefill), runs the linear layers once
+  on all those tokens, and attention per request against its own KV cache. A request joins at the next step and
+  leaves at its own ``max_new_tokens``, end-of-sequence or stop string, so a long request never holds a short one;
+* **smaller weights**: precision ``fast`` (the default) computes in bfloat16 with bfloat16 weights for batched and
+  prompt work, and int8 weight-only matrices (per-channel scales) when few tokens are in a step, where reading the
+  weights is the cost; precision ``fp32`` keeps the exact fp32 arithmetic of ``transformers`` (greedy outputs equal
+  ``generate()``'s), for comparisons;
+* **a bounded KV cache**: each request's cache is sized to its prompt plus ``max_new_tokens``; requests wait in the
+  queue while the total would pass ``kv_budget_tokens``.
+
+:class:`Batcher` runs the loop in one background thread; callers get a :class:`Ticket` whose events are the text
+pieces and the final result.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import queue
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger("helpers.local.fastlm")
+
+PRECISIONS = ("fast", "fp32")
+INT_MAX_TOKENS = 1  # steps with at most this many tokens use the 4- and 8-bit weights (reading weights dominates)
+
+
+class ContextTooLong(ValueError):
+    """Prompt plus ``max_new_tokens`` do not fit the model's context (a 4xx for the caller)."""
+
+
+class RequestTimedOut(RuntimeError):
+    """The request passed its deadline before it finished."""
+
+
+class RequestCancelled(RuntimeError):
+    """The caller went away (e.g. a streaming client disconnected)."""
+
+
+# ------------------------------------------------------------------------------------------------ model
+@dataclass
+class _Linear:
+    dense: Any  # [out, in] in the compute dtype
+    q4: Any = None  # int4, packed for torch's CPU kernel, groups of 32 along the input (precision "fast")
+    q4_scales_zeros: Any = None
+    q8: Any = None  # int8 [out, in] with per-row scales (precision "fast", for matrices that are not 4-bit)
+    q8_scale: Any = None
+
+
+Q4_GROUP = 32
+
+
+class LlamaModel:
+    """The weights of a ``LlamaForCausalLM`` rearranged for :meth:`forward` (fused QKV and gate/up matrices)."""
+
+    def __init__(self, hf_model: Any, precision: str = "fast") -> None:
+        import torch
+
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
+        cfg = hf_model.config
+        self.precision = precision
+        # activations, norms, attention and the KV cache in fp32; the matrices' inputs and weights in bfloat16
+        self.dtype = torch.float32
+        self.matmul_dtype = torch.float32 if precision == "fp32" else torch.bfloat16
+        self.layers_n, self.heads, self.kv_heads = (
+            cfg.num_hidden_layers,
+            cfg.num_attention_heads,
+            cfg.num_key_value_heads,
+        )
+        self.head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // cfg.num_attention_heads
+        self.hidden = cfg.hidden_size
+        self.eps = cfg.rms_norm_eps
+        self.max_positions = cfg.max_position_embeddings
+        eos = getattr(getattr(hf_model, "generation_config", None), "eos_token_id", None) or cfg.eos_token_id
+        self.eos_ids = set(eos if isinstance(eos, list) else [eos])
+        sd = {k: v.detach() for k, v in hf_model.state_dict().items()}
+        self.embed = sd["model.embed_tokens.weight"].float().contiguous()
+        head = sd.get("lm_head.weight", sd["model.embed_tokens.weight"])
+        self.lm_head = self._linear(head, four_bit=False)
+        self.norm = sd["model.norm.weight"].to(self.dtype)
+        self.layers = []
+        for i in range(self.layers_n):
+            p = f"model.layers.{i}."
+            w = {name: sd[p + name + ".weight"] for name in _LAYER_WEIGHTS}
+            self.layers.append(
+                {
+                    "norm1": w["input_layernorm"].to(self.dtype),
+                    "norm2": w["post_attention_layernorm"].to(self.dtype),
+                    "qkv": self._linear(
+                        torch.cat([w["self_attn.q_proj"], w["self_attn.k_proj"], w["self_attn.v_proj"]])
+                    ),
+                    "o": self._linear(w["self_attn.o_proj"]),
+                    "gate_up": self._linear(torch.cat([w["mlp.gate_proj"], w["mlp.up_proj"]])),
+                    "down": self._linear(w["mlp.down_proj"]),
+                }
+            )
+        inv_freq = 1.0 / (
+            cfg.rope_theta ** (torch.arange(0, self.head_dim, 2, dtype=torch.int64).float() / self.head_dim)
+        )
+        angles = torch.outer(torch.arange(self.max_positions).float(), inv_freq)
+        angles = torch.cat([angles, angles], dim=-1)
+        self.cos, self.sin = angles.cos().to(self.dtype), angles.sin().to(self.dtype)
+
+    def _linear(self, weight: Any, four_bit: bool = True) -> _Linear:
+        """Keep ``weight`` dense in the compute dtype and, for precision "fast", quantized for small steps.
+
+        SmolLM2's GGUF stores the layers' matrices in Q4_1 (groups of 32 input weights share a scale and a
+        minimum): the 4-bit copy with groups of 32 holds exactly those values (scales in bfloat16). The embedding
+        (Q8_0 in the GGUF) gets int8 with one scale per row.
+        """
+        import torch
+
+        dense = weight.to(self.matmul_dtype).contiguous()
+        if self.precision == "fp32":
+            return _Linear(dense)
+        w = weight.float()
+        out_features, in_features = w.shape
+        if four_bit and in_features % Q4_GROUP == 0:
+            groups = w.reshape(out_features, -1, Q4_GROUP)
+            low, high = groups.amin(-1), groups.amax(-1)
+            scale = ((high - low) / 15).clamp(min=1e-12)
+            q = torch.round((groups - low[..., None]) / scale[..., None]).clamp(0, 15).to(torch.int32)
+            packed = torch._convert_weight_to_int4pack_for_cpu(q.reshape(out_features, in_features), 2)
+            # the kernel computes (q - 8) * scale + zero
+            scales_zeros = torch.stack([scale.t(), (low + 8 * scale).t()], dim=-1).to(self.matmul_dtype).contiguous()
+            return _Linear(dense, q4=packed, q4_scales_zeros=scales_zeros)
+        scale = (w.abs().amax(dim=1) / 127.0).clamp(min=1e-12)
+        q = torch.round(w / scale[:, None]).clamp(-127, 127).to(torch.int8).contiguous()
+        return _Linear(dense, q8=q, q8_scale=scale.to(self.matmul_dtype))
+
+    def _mm(self, x: Any, lin: _Linear) -> Any:
+        import torch
+        import torch.nn.functional as F
+
+        out_dtype = x.dtype
+        x = x.to(self.matmul_dtype)
+        if x.shape[0] <= INT_MAX_TOKENS and lin.q4 is not None:
+            y = torch._weight_int4pack_mm_for_cpu(x, lin.q4, Q4_GROUP, lin.q4_scales_zeros)
+        elif x.shape[0] <= INT_MAX_TOKENS and lin.q8 is not None:
+            y = torch._weight_int8pack_mm(x, lin.q8, lin.q8_scale)
+        else:
+            y = F.linear(x, lin.dense)
+        return y.to(out_dtype)
+
+    def _rms(self, x: Any, weight: Any) -> Any:
+        import torch
+
+        xf = x.float() if x.dtype != torch.float32 else x
+        xf = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.eps)
+        return weight * xf.to(x.dtype)
+
+    def new_cache(self, capacity: int) -> list[tuple[Any, Any]]:
+        """An empty KV cache for one request: per layer, keys and values [kv_heads, capacity, head_dim]."""
+        import torch
+
+        shape = (self.kv_heads, capacity, self.head_dim)
+        return [
+            (torch.empty(shape, dtype=self.dtype), torch.empty(shape, dtype=self.dtype)) for _ in range(self.layers_n)
+        ]
+
+    def cache_bytes_per_token(self) -> int:
+        """Bytes of KV cache per token of context."""
+        import torch
+
+        size = 2 if self.dtype == torch.bfloat16 else 4
+        return 2 * self.layers_n * self.kv_heads * self.head_dim * size
+
+    def forward(self, segments: list[tuple[list[int], int, list[tuple[Any, Any]], bool]]) -> list[Any]:
+        """Run one packed step. Each segment is ``(token_ids, start_position, cache, wants_logits)``: the next
+        token of a decoding request, or a chunk of a prompt. Returns, for each segment that wants them, the fp32
+        logits of its last token (in segment order)."""
+        import torch
+        import torch.nn.functional as F
+
+        ids = torch.tensor([t for seg in segments for t in seg[0]], dtype=torch.long)
+        positions = torch.cat([torch.arange(start, start + len(toks)) for toks, start, _c, _w in segments])
+        n = ids.shape[0]
+        heads, kv, hd = self.heads, self.kv_heads, self.head_dim
+        cos, sin = self.cos[positions][:, None, :], self.sin[positions][:, None, :]  # [n, 1, hd]
+        half = hd // 2
+        bounds, offset = [], 0
+        masks = []
+        for toks, start, _cache, _wants in segments:
+            t = len(toks)
+            bounds.append((offset, offset + t, start))
+            if t > 1 and start > 0:  # a later chunk of a prompt: causal, offset by what is cached
+                key_pos = torch.arange(start + t)
+                masks.append(key_pos[None, :] <= torch.arange(start, start + t)[:, None])
+            else:
+                masks.append(None)
+            offset += t
+        x = self.embed[ids]  # [n, hidden]
+
+        def rope(v: Any) -> Any:  # v [n, h, hd]
+            return v * cos + torch.cat([-v[..., half:], v[..., :half]], dim=-1) * sin
+
+        for li, w in enumerate(self.layers):
+            h = self._rms(x, w["norm1"])
+            qkv = self._mm(h, w["qkv"])
+            qk = rope(qkv[:, : (heads + kv) * hd].view(n, heads + kv, hd))  # queries and keys in one go
+            q, k = qk[:, :heads], qk[:, heads:]
+            v = qkv[:, (heads + kv) * hd :].view(n, kv, hd)
+            q_t, k_t, v_t = q.transpose(0, 1)[None], k.transpose(0, 1), v.transpose(0, 1)  # heads first
+            out = torch.empty((1, heads, n, hd), dtype=x.dtype)
+            for (a, b, start), (_toks, _s, cache, _w), mask in zip(bounds, segments, masks, strict=True):
+                keys, values = cache[li]
+                end = start + b - a
+                keys[:, start:end] = k_t[:, a:b]
+                values[:, start:end] = v_t[:, a:b]
+                query, k_all, v_all = q_t[:, :, a:b], keys[None, :, :end], values[None, :, :end]
+                if b - a > 1 and self.precision != "fp32":  # a prompt chunk: bfloat16 attention (AMX), 3x faster
+                    query, k_all, v_all = (t.to(self.matmul_dtype) for t in (query, k_all, v_all))
+                out[:, :, a:b] = F.scaled_dot_product_attention(
+                    query, k_all, v_all, attn_mask=mask, is_causal=b - a > 1 and mask is None, enable_gqa=True
+                )
+            x = x + self._mm(out[0].transpose(0, 1).reshape(n, heads * hd), w["o"])
+            h = self._rms(x, w["norm2"])
+            gate, up = self._mm(h, w["gate_up"]).chunk(2, dim=-1)
+            x = x + self._mm(F.silu(gate) * up, w["down"])
+        last = [b - 1 for (a, b, _s), seg in zip(bounds, segments, strict=True) if seg[3]]
+        if not last:
+            return []
+        h = self._rms(x[last], self.norm)
+        logits = self._mm(h, self.lm_head).float()
+        return list(logits)
+
+
+_LAYER_WEIGHTS = (
+    "input_layernorm",
+    "post_attention_layernorm",
+    "self_attn.q_proj",
+    "self_attn.k_proj",
+    "self_attn.v_proj",
+    "self_attn.o_proj",
+    "mlp.gate_proj",
+    "mlp.up_proj",
+    "mlp.down_proj",
+)
+
+
+# ------------------------------------------------------------------------------------------------ requests
+@dataclass
+class Ticket:
+    """One request in the batcher. ``events`` yields ``("text", piece)``, then ``("done", info)`` or
+    ``("error", exception)``."""
+
+    prompt_ids: list[int]
+    max_new_tokens: int
+    temperature: float = 0.0
+    top_p: float = 1.0
+    stop: list[str] = field(default_factory=list)
+    deadline: float = math.inf
+    events: queue.Queue = field(default_factory=queue.Queue)
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    # filled in by the batcher
+    generated: list[int] = field(default_factory=list)
+    text: str = ""
+    finish_reason: str = ""
+    prefilled: int = 0
+    cache: Any = None
+    submitted: float = field(default_factory=time.perf_counter)
+    first_token_s: float | None = None
+
+    def cancel(self) -> None:
+        """Stop generating for this request at the next step (its slot is freed)."""
+        self.cancelled.set()
+
+    @property
+    def capacity(self) -> int:
+        return len(self.prompt_ids) + self.max_new_tokens
+
+
+class Batcher:
+    """Continuous batching over one :class:`LlamaModel` in a background thread."""
+
+    def __init__(
+        self,
+        model: LlamaModel,
+        tokenizer: Any,
+        max_batch: int = 16,
+        prefill_chunk: int = 256,
+        kv_budget_tokens: int = 32_768,
+        gather_ms: float = 2.0,
+    ) -> None:
+        self.model, self.tokenizer = model, tokenizer
+        self.max_batch, self.prefill_chunk = max_batch, prefill_chunk
+        self.kv_budget_tokens, self.gather_s = kv_budget_tokens, gather_ms / 1000
+        self.eos_ids = model.eos_ids  # the model's (SmolLM2: <|im_end|>), as generate() uses
+        self._waiting: deque[Ticket] = deque()
+        self._active: list[Ticket] = []
+        self._wake = threading.Condition()
+        self.steps = 0
+        self.max_batch_seen = 0
+        self._thread = threading.Thread(target=self._loop, name="fastlm-batcher", daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------------ public
+    def submit(self, ticket: Ticket) -> Ticket:
+        """Queue a request; raises :class:`ContextTooLong` when it cannot fit the model's context."""
+        limit = self.model.max_positions
+        if ticket.capacity > limit:
+            raise ContextTooLong(
+                f"Input validation error: `inputs` tokens + `max_new_tokens` must be <= {limit}. "
+                f"Given: {len(ticket.prompt_ids)} `inputs` tokens and {ticket.max_new_tokens} `max_new_tokens`"
+            )
+        if ticket.capacity > self.kv_budget_tokens:
+            raise ContextTooLong(
+                f"Input validation error: `inputs` tokens + `max_new_tokens` must be <= {self.kv_budget_tokens} "
+                f"on this local server (its KV-cache budget). Given: {len(ticket.prompt_ids)} `inputs` tokens and "
+                f"{ticket.max_new_tokens} `max_new_tokens`"
+            )
+        with self._wake:
+            self._waiting.append(ticket)
+            self._wake.notify()
+        return ticket
+
+    def stats(self) -> dict[str, int]:
+        """Requests active and waiting, steps run, and the largest batch so far."""
+        return {
+            "active": len(self._active),
+            "waiting": len(self._waiting),
+            "steps": self.steps,
+            "max_batch_seen": self.max_batch_seen,
+        }
+
+    # ------------------------------------------------------------------ loop
+    def _admit(self) -> None:
+        used = sum(t.capacity for t in self._active)
+        while self._waiting and len(self._active) < self.max_batch:
+            ticket = self._waiting[0]
+            if self._active and used + ticket.capacity > self.kv_budget_tokens:
+                break  # waits for memory
+            self._waiting.popleft()
+            ticket.cache = self.model.new_cache(ticket.capacity)
+            self._active.append(ticket)
+            used += ticket.capacity
+
+    def _loop(self) -> None:
+        import torch
+
+        while True:
+            with self._wake:
+                while not self._waiting and not self._active:
+                    self._wake.wait()
+                if not self._active and self.gather_s:
+                    self._wake.wait(self.gather_s)  # let concurrent requests arrive together
+                self._admit()
+            try:
+                with torch.inference_mode():
+                    self._step()
+            except Exception as exc:  # a bug must not kill the server: fail the requests in flight
+                log.exception("batch step failed")
+                for ticket in self._active:
+                    ticket.events.put(("error", exc))
+                self._active = []
+
+    def _step(self) -> None:
+        now = time.perf_counter()
+        for ticket in list(self._active):
+            if ticket.cancelled.is_set():
+                self._finish(ticket, error=RequestCancelled("the request was cancelled"))
+            elif now > ticket.deadline:
+                self._finish(ticket, error=RequestTimedOut("the request passed its deadline before it finished"))
+        if not self._active:
+            return
+        segments, owners = [], []
+        budget = self.prefill_chunk
+        for ticket in self._active:
+            if ticket.prefilled < len(ticket.prompt_ids):
+                if budget <= 0:
+                    continue
+                chunk = ticket.prompt_ids[ticket.prefilled : ticket.prefilled + budget]
+                done = ticket.prefilled + len(chunk) == len(ticket.prompt_ids)
+                segments.append((chunk, ticket.prefilled, ticket.cache, done))
+                owners.append((ticket, len(chunk), done))
+                budget -= len(chunk)
+            else:
+                position = len(ticket.prompt_ids) + len(ticket.generated) - 1
+                segments.append(([ticket.generated[-1]], position, ticket.cache, True))
+                owners.append((ticket, 1, True))
+        self.max_batch_seen = max(self.max_batch_seen, len(segments))
+        logits = iter(self.model.forward(segments))
+        self.steps += 1
+        for ticket, n, wants in owners:
+            if ticket.prefilled < len(ticket.prompt_ids):
+                ticket.prefilled += n
+            if wants:
+                self._emit(ticket, self._choose(ticket, next(logits)))
+
+    def _choose(self, ticket: Ticket, logits: Any) -> int:
+        import torch
+
+        if ticket.temperature <= 0:
+            return int(torch.argmax(logits))
+        probs = torch.softmax(logits / ticket.temperature, dim=-1)
+        if ticket.top_p < 1.0:
+            ordered, index = torch.sort(probs, descending=True)
+            keep = torch.cumsum(ordered, dim=-1) - ordered < ticket.top_p
+            probs = torch.zeros_like(probs).scatter(0, index[keep], ordered[keep])
+        return int(torch.multinomial(probs, 1))
+
+    def _emit(self, ticket: Ticket, token: int) -> None:
+        if ticket.first_token_s is None:
+            ticket.first_token_s = time.perf_counter() - ticket.submitted
+        ticket.generated.append(token)
+        if token in self.eos_ids:
+            self._finish(ticket, "stop")
+            return
+        text = self.tokenizer.decode(ticket.generated, skip_special_tokens=True)
+        full = len(ticket.generated) >= ticket.max_new_tokens
+        stopped = False
+        if not text.endswith("\ufffd") or full:  # else half of a multi-byte character: wait for the rest
+            for stop in ticket.stop:
+                if stop and (i := text.find(stop)) != -1:
+                    text, stopped = text[:i], True
+            if len(text) > len(ticket.text):
+                ticket.events.put(("text", text[len(ticket.text) :]))
+                ticket.text = text
+        if stopped:
+            self._finish(ticket, "stop")
+        elif full:
+            self._finish(ticket, "length")
+
+    def _finish(self, ticket: Ticket, reason: str = "", error: BaseException | None = None) -> None:
+        ticket.finish_reason = reason
+        ticket.cache = None
+        if ticket in self._active:
+            self._active.remove(ticket)
+        if error is not None:
+            ticket.events.put(("error", error))
+        else:
+            ticket.events.put(("done", {"finish_reason": reason, "completion_tokens": len(ticket.generated)}))
+
+
+def default_threads() -> int:
+    """Threads for torch: the CPUs this process may use (at most 8)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(8, cpus))

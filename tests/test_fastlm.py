@@ -1,0 +1,169 @@
+"""The batching decoder behind the SmolLM2 engine: exactness, batching, streaming, limits, deadlines, cancel."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from helpers.local import fastlm
+from helpers.local.engines import EngineTimeout, SmolLM2Engine
+from helpers.local.payloads import GenerationRequest, PayloadError
+
+PROMPTS = [
+    "What is the capital of France?",
+    "Write one sentence about ordering a new laptop at work.",
+    "Summarise: the client wants to move 20% of the portfolio into municipal bonds before the end of March.",
+]
+
+
+@pytest.fixture(scope="module")
+def hf():
+    return SmolLM2Engine().load_hf()
+
+
+@pytest.fixture(scope="module")
+def fp32(hf):
+    model, tokenizer = hf
+    return fastlm.Batcher(fastlm.LlamaModel(model, "fp32"), tokenizer)
+
+
+@pytest.fixture(scope="module")
+def fast():
+    engine = SmolLM2Engine(precision="fast")
+    engine.load()
+    return engine
+
+
+def _ids(tokenizer, text: str) -> list[int]:
+    return list(tokenizer.apply_chat_template([{"role": "user", "content": text}], add_generation_prompt=True))
+
+
+def _run(batcher: fastlm.Batcher, ticket: fastlm.Ticket) -> fastlm.Ticket:
+    batcher.submit(ticket)
+    while (event := ticket.events.get())[0] == "text":
+        pass
+    assert event[0] == "done", event
+    return ticket
+
+
+def test_fp32_decoding_equals_transformers_generate(hf, fp32):
+    """Greedy decoding in fp32 is deterministic: the fast loop must give generate()'s tokens exactly."""
+    import torch
+
+    model, tokenizer = hf
+    for text in PROMPTS:
+        ids = _ids(tokenizer, text)
+        with torch.inference_mode():
+            expected = model.generate(
+                torch.tensor([ids]),
+                attention_mask=torch.ones(1, len(ids), dtype=torch.long),
+                max_new_tokens=24,
+                do_sample=False,
+                pad_token_id=tokenizer.eos_token_id,
+            )[0, len(ids) :].tolist()
+        assert _run(fp32, fastlm.Ticket(ids, 24)).generated == expected, text
+
+
+def test_prompts_longer_than_a_prefill_chunk_are_fed_in_chunks(hf):
+    """A 300-token prompt through 64-token chunks gives the same tokens as in one piece (fp32)."""
+    model, tokenizer = hf
+    ids = _ids(tokenizer, "Summarise: " + " ".join(["The client asked about rebalancing towards bonds."] * 25))
+    assert len(ids) > 256
+    whole = fastlm.Batcher(fastlm.LlamaModel(model, "fp32"), tokenizer, prefill_chunk=1024)
+    chunked = fastlm.Batcher(fastlm.LlamaModel(model, "fp32"), tokenizer, prefill_chunk=64)
+    assert _run(chunked, fastlm.Ticket(ids, 12)).generated == _run(whole, fastlm.Ticket(ids, 12)).generated
+
+
+def test_fast_engine_is_deterministic_and_answers_sensibly(fast):
+    request = GenerationRequest(messages=[{"role": "user", "content": PROMPTS[0]}], max_new_tokens=12)
+    first, second = fast.generate(request), fast.generate(request)
+    assert first == second and "Paris" in first.text
+
+
+def test_concurrent_requests_share_steps_and_each_stops_on_its_own(fast):
+    """Eight requests at once run in one batch; each ends at its own max_new_tokens."""
+    results: dict[int, object] = {}
+    steps_before = fast.batcher.steps
+
+    def ask(i: int) -> None:
+        results[i] = fast.generate(GenerationRequest(prompt=PROMPTS[i % 3], max_new_tokens=4 + 4 * i))
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert len(results) == 8
+    for i, result in results.items():
+        assert result.completion_tokens <= 4 + 4 * i
+        assert result.finish_reason == "stop" or result.completion_tokens == 4 + 4 * i
+    assert fast.batcher.max_batch_seen >= 4
+    # one request alone would need 32 + prefill steps for the longest; together they took far fewer than the sum
+    assert fast.batcher.steps - steps_before < sum(4 + 4 * i for i in range(8))
+
+
+def test_streams_run_together_and_match_their_text(fast):
+    requests = [GenerationRequest(prompt=p, max_new_tokens=16) for p in PROMPTS]
+    pieces: dict[int, list[str]] = {i: [] for i in range(3)}
+
+    def stream(i: int) -> None:
+        pieces[i].extend(fast.stream(requests[i]))
+
+    threads = [threading.Thread(target=stream, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    for i in range(3):
+        assert len(pieces[i]) > 1 and "".join(pieces[i]).strip()
+
+
+def test_a_request_beyond_the_context_is_a_validation_error(fast):
+    with pytest.raises(PayloadError, match=r"`inputs` tokens \+ `max_new_tokens` must be <= 8192"):
+        fast.generate(GenerationRequest(prompt="Hello", max_new_tokens=9000))
+    assert fast.batcher.stats()["waiting"] == 0
+
+
+def test_closing_a_stream_cancels_the_request(fast):
+    stream = fast.stream(GenerationRequest(prompt="Write a long story about a ship.", max_new_tokens=400))
+    next(stream)
+    stream.close()  # what the server does when a streaming client disconnects
+    deadline = time.time() + 10
+    while time.time() < deadline and fast.batcher.stats()["active"]:
+        time.sleep(0.05)
+    assert fast.batcher.stats()["active"] == 0
+
+
+def test_a_slow_request_times_out_alone(fast, monkeypatch):
+    """A request past its deadline fails with a timeout; one sent next to it still completes."""
+    monkeypatch.setenv("WORKSHOP_INVOCATION_TIMEOUT_S", "0.3")
+    errors: list[BaseException] = []
+
+    def slow() -> None:
+        try:
+            fast.generate(GenerationRequest(prompt="Write a long story about a ship.", max_new_tokens=2000))
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.05)
+    monkeypatch.setenv("WORKSHOP_INVOCATION_TIMEOUT_S", "300")
+    quick = fast.generate(GenerationRequest(prompt=PROMPTS[0], max_new_tokens=6))
+    thread.join(60)
+    assert quick.completion_tokens > 0
+    assert len(errors) == 1 and isinstance(errors[0], EngineTimeout)
+
+
+def test_kv_budget_is_enforced_at_submit(hf):
+    model, tokenizer = hf
+    small = fastlm.Batcher(fastlm.LlamaModel(model, "fp32"), tokenizer, kv_budget_tokens=64)
+    with pytest.raises(fastlm.ContextTooLong, match="KV-cache budget"):
+        small.submit(fastlm.Ticket(_ids(tokenizer, PROMPTS[2]), 60))
+
+
+def test_unknown_precision_is_refused(hf):
+    with pytest.raises(ValueError, match="precision must be one of"):
+        fastlm.LlamaModel(hf[0], "fp8")
