@@ -188,15 +188,16 @@ def bench_llama_cpp() -> dict:
         for _ in range(3):
             start = time.perf_counter()
             first, count = None, 0
-            for _chunk in llm.create_chat_completion(
+            for chunk in llm.create_chat_completion(
                 [{"role": "user", "content": text}], max_tokens=NEW_TOKENS, temperature=0, stream=True
             ):
-                count += 1
-                first = first or time.perf_counter() - start
+                if chunk["choices"][0]["delta"].get("content"):  # the first chunk carries the role only
+                    count += 1
+                    first = first or time.perf_counter() - start
             total = time.perf_counter() - start
             firsts.append(first or total)
-            if count > 2:
-                rates.append((count - 2) / (total - first))  # the first chunk carries the role, not a token
+            if count > 1:
+                rates.append((count - 1) / (total - first))
         out[f"llama_cpp_{name}_ttft_p50_ms"] = round(statistics.median(firsts) * 1000)
         out[f"llama_cpp_{name}_decode_tokens_per_s"] = round(statistics.median(rates), 1)
     return out

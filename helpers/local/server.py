@@ -101,6 +101,9 @@ LOCAL_ROLE_NAME = "WorkshopSageMakerExecutionRole"
 def _warm_engines(status: _Status, names: list[str]) -> None:
     from .engines import get_engine
 
+    deadline = time.time() + 60
+    while not status.seeded and time.time() < deadline:  # ready first: loading weights competes for the CPU
+        time.sleep(0.05)
     for name in names:
         engine = get_engine(name)
         cache = engine.cache_dir() if hasattr(engine, "cache_dir") else None
