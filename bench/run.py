@@ -186,6 +186,7 @@ def bench_llama_cpp() -> dict:
     for name, text in (("short", SHORT_PROMPT), ("long", LONG_PROMPT)):
         firsts, rates = [], []
         for _ in range(3):
+            llm.reset()  # else llama-cpp-python reuses the previous call's evaluated prompt: no prefill at all
             start = time.perf_counter()
             first, count = None, 0
             for chunk in llm.create_chat_completion(
