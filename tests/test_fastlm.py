@@ -104,7 +104,7 @@ def test_concurrent_requests_share_steps_and_each_stops_on_its_own(fast):
     assert fast.batcher.steps - steps_before < sum(4 + 4 * i for i in range(8))
 
 
-def test_streams_run_together_and_match_their_text(fast):
+def test_concurrent_streams_each_deliver_their_answer_in_pieces(fast):
     requests = [GenerationRequest(prompt=p, max_new_tokens=16) for p in PROMPTS]
     pieces: dict[int, list[str]] = {i: [] for i in range(3)}
 

@@ -208,8 +208,8 @@ class SmolLM2Engine(Engine):
             if self.model is None:
                 self._load()
 
-    def load_hf(self) -> tuple[Any, Any]:
-        """The ``transformers`` model (fp32) and tokenizer from the cache, converting the GGUF once."""
+    def ensure_converted(self) -> Path:
+        """The folder of the converted checkpoint, converting the GGUF file on first use (about 30 s, once)."""
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -229,9 +229,16 @@ class SmolLM2Engine(Engine):
                 self.converted = True
             except OSError:  # another process finished converting first
                 shutil.rmtree(tmp, ignore_errors=True)
+        return cache
+
+    def load_hf(self) -> tuple[Any, Any]:
+        """The plain ``transformers`` model (fp32) and tokenizer, for comparisons (tests, ``make bench``)."""
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        cache = self.ensure_converted()
         tokenizer = AutoTokenizer.from_pretrained(str(cache))
-        model = AutoModelForCausalLM.from_pretrained(str(cache), dtype=torch.float32).eval()
-        return model, tokenizer
+        return AutoModelForCausalLM.from_pretrained(str(cache), dtype=torch.float32).eval(), tokenizer
 
     def _load(self) -> None:
         import torch
@@ -241,11 +248,10 @@ class SmolLM2Engine(Engine):
 
         start = time.perf_counter()
         torch.set_num_threads(fastlm.default_threads())
-        if not (self.cache_dir() / "model.safetensors").exists():
-            self.load_hf()  # converts the GGUF file once
-        self.tokenizer = AutoTokenizer.from_pretrained(str(self.cache_dir()))
+        cache = self.ensure_converted()
+        self.tokenizer = AutoTokenizer.from_pretrained(str(cache))
         with torch.inference_mode():
-            model = fastlm.LlamaModel(self.cache_dir(), self.precision)  # tensor by tensor: no second copy
+            model = fastlm.LlamaModel(cache, self.precision)  # tensor by tensor: no second copy
         _release_freed_memory()
         self.batcher = fastlm.Batcher(model, self.tokenizer, max_batch=self.max_batch)
         self.model = model

@@ -161,9 +161,7 @@ class LlamaModel:
     def _rms(self, x: Any, weight: Any) -> Any:
         import torch
 
-        xf = x.float() if x.dtype != torch.float32 else x
-        xf = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.eps)
-        return weight * xf.to(x.dtype)
+        return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))  # as transformers, in fp32
 
     def new_cache(self, capacity: int) -> list[tuple[Any, Any]]:
         """An empty KV cache for one request: per layer, keys and values [kv_heads, capacity, head_dim]."""
@@ -173,13 +171,6 @@ class LlamaModel:
         return [
             (torch.empty(shape, dtype=self.dtype), torch.empty(shape, dtype=self.dtype)) for _ in range(self.layers_n)
         ]
-
-    def cache_bytes_per_token(self) -> int:
-        """Bytes of KV cache per token of context."""
-        import torch
-
-        size = 2 if self.dtype == torch.bfloat16 else 4
-        return 2 * self.layers_n * self.kv_heads * self.head_dim * size
 
     def forward(self, segments: list[tuple[list[int], int, list[tuple[Any, Any]], bool]]) -> list[Any]:
         """Run one packed step. Each segment is ``(token_ids, start_position, cache, wants_logits)``: the next
@@ -325,8 +316,6 @@ class Ticket:
     finish_reason: str = ""
     prefilled: int = 0
     cache: Any = None
-    submitted: float = field(default_factory=time.perf_counter)
-    first_token_s: float | None = None
 
     def cancel(self) -> None:
         """Stop generating for this request at the next step (its slot is freed)."""
@@ -467,8 +456,6 @@ class Batcher:
         return int(torch.multinomial(probs, 1))
 
     def _emit(self, ticket: Ticket, token: int) -> None:
-        if ticket.first_token_s is None:
-            ticket.first_token_s = time.perf_counter() - ticket.submitted
         ticket.generated.append(token)
         if token in self.eos_ids:
             self._finish(ticket, "stop")

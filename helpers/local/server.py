@@ -174,17 +174,21 @@ def serve(
     threading.Thread(target=_seed, args=(port, status, region), daemon=True).start()
     threading.Thread(target=_warm_engines, args=(status, list(warm)), daemon=True).start()
     log.info("local SageMaker listening on %s (instance %s)", config.url(port), status.instance_id)
+    code = 0
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+    except BaseException:
+        log.exception("local SageMaker failed")
+        code = 1
     finally:
         state.unlink(missing_ok=True)
         log.info("local SageMaker stopped")
         logging.shutdown()
         # Leave now: a worker thread that is not a daemon (a library's, a job runner's) must not keep a stopped
         # server's process alive (seen: servers of finished test sessions still running an hour later).
-        os._exit(0)
+        os._exit(code)
 
 
 # ------------------------------------------------------------------------------------------ from outside
