@@ -59,6 +59,9 @@ LOCAL_METRICS = {
 FAILURE_COLUMNS = [om.INVOCATION_ERROR, om.SCORING_ERROR]
 
 
+IN_FLIGHT = 4  # local mode: records of one evaluation sent to its endpoint at once
+
+
 class EvaluationError(RuntimeError):
     """An evaluation could not run; the message says why and what to do."""
 
@@ -589,8 +592,11 @@ class CandidateResult:
         return json.loads(json.dumps(out, default=str))
 
 
-def evaluate_candidate(job: Job, mode: str, num_records: int) -> CandidateResult:
-    """Run fmeval for one job; never raises: a failure is returned as a result with ``status="failed"``."""
+def evaluate_candidate(job: Job, mode: str, num_records: int, in_flight: int = IN_FLIGHT) -> CandidateResult:
+    """Run fmeval for one job; never raises: a failure is returned as a result with ``status="failed"``.
+
+    ``in_flight`` (local mode): records of this evaluation sent to the endpoint at once (see
+    :mod:`helpers.fused_pipeline`)."""
     started = time.perf_counter()
     base = CandidateResult(
         job.use_case,
@@ -615,7 +621,10 @@ def evaluate_candidate(job: Job, mode: str, num_records: int) -> CandidateResult
             job.lock_priority,
         )
         config = job.eval_set.data_config(job.input_column)
-        outputs = (_run_aws if mode == "aws" else _run_local)(job, runner, config, num_records)
+        if mode == "aws":
+            outputs = _run_aws(job, runner, config, num_records)
+        else:
+            outputs = _run_local(job, runner, config, num_records, in_flight)
         return _collect(base, job, outputs, time.perf_counter() - started)
     except Exception as exc:  # one candidate's failure must not stop the others
         base.error = f"{type(exc).__name__}: {str(exc)[:400]}"
@@ -624,23 +633,27 @@ def evaluate_candidate(job: Job, mode: str, num_records: int) -> CandidateResult
         return base
 
 
-def _run_local(job: Job, runner: Any, config: Any, num_records: int) -> list[Any]:
+def _run_local(job: Job, runner: Any, config: Any, num_records: int, in_flight: int = IN_FLIGHT) -> list[Any]:
+    """fmeval's ``evaluate_dataset`` with the offline metrics; its transforms run fused in one Ray stage."""
     from fmeval.data_loaders.util import get_dataset
     from fmeval.eval_algorithms.common import evaluate_dataset
     from fmeval.transforms.transform_pipeline import TransformPipeline
 
+    from .fused_pipeline import fused
+
     metrics = metric_pipeline(job.use_case, "local")
-    output = evaluate_dataset(
-        dataset=get_dataset(config, num_records),
-        pipeline=TransformPipeline([metrics]),
-        dataset_name=config.dataset_name,
-        eval_name=f"{'summarization' if job.use_case == 'summary' else 'qa'}_accuracy_offline",
-        metric_names=metrics.metric_keys + FAILURE_COLUMNS,
-        eval_results_path=str(job.results_dir),
-        model=runner,
-        prompt_template=job.template,
-        save=True,
-    )
+    with fused(in_flight):
+        output = evaluate_dataset(
+            dataset=get_dataset(config, num_records),
+            pipeline=TransformPipeline([metrics]),
+            dataset_name=config.dataset_name,
+            eval_name=f"{'summarization' if job.use_case == 'summary' else 'qa'}_accuracy_offline",
+            metric_names=metrics.metric_keys + FAILURE_COLUMNS,
+            eval_results_path=str(job.results_dir),
+            model=runner,
+            prompt_template=job.template,
+            save=True,
+        )
     return [output]
 
 
@@ -737,7 +750,7 @@ def _collect(base: CandidateResult, job: Job, outputs: list[Any], seconds: float
 
 
 def _latency_p50(folder: Path) -> float | None:
-    """Median latency of the answered requests that the runner recorded (one request at a time)."""
+    """Median latency of the answered requests that the runner recorded (under the evaluation's own load)."""
     latencies = []
     for file in sorted(folder.glob("*.jsonl")):
         for line in file.read_text(encoding="utf-8").splitlines():
@@ -754,13 +767,16 @@ def evaluate_all(
     max_parallel: int = 3,
     progress: Callable[[CandidateResult], None] | None = None,
     take_turns: bool = False,
+    in_flight: int = IN_FLIGHT,
 ) -> list[CandidateResult]:
     """Evaluate every job, ``max_parallel`` at a time (each is its own fmeval run); results in ``jobs`` order.
 
-    Running several at once lets one evaluation's Ray stages start while another waits on its endpoint, and the
+    Running several at once lets one evaluation's Ray work go on while another waits on its endpoint, and the
     local engine batches the requests that arrive together (one forward pass per token for all of them), as a
-    real endpoint's TGI or vLLM container does. With ``take_turns`` (local mode), requests to endpoints of the same
-    model take turns instead (a file lock per model id), so that each candidate's latency is measured alone.
+    real endpoint's TGI or vLLM container does. In local mode each evaluation also keeps ``in_flight`` records
+    in flight (fmeval's transforms fused in one Ray stage: :mod:`helpers.fused_pipeline`). With ``take_turns``
+    (local mode), requests to endpoints of the same model take turns instead (a file lock per model id), so that
+    each candidate's latency is measured alone.
     """
     keys = [job.key for job in jobs]
     if len(set(keys)) != len(keys):
@@ -776,7 +792,7 @@ def evaluate_all(
                 job.lock_priority = queued.get(job.candidate.model_id, 0)  # in job order: finish one by one
                 queued[job.candidate.model_id] = job.lock_priority + 1
     with ThreadPoolExecutor(max_workers=max(1, max_parallel)) as pool:
-        futures = [pool.submit(evaluate_candidate, job, mode, num_records) for job in jobs]
+        futures = [pool.submit(evaluate_candidate, job, mode, num_records, in_flight) for job in jobs]
         results = []
         for future in futures:
             result = future.result()

@@ -243,18 +243,28 @@ def ray_session():
     ev.stop_ray()
 
 
-def test_fmeval_run_scores_the_rest_when_some_requests_fail(ray_session: dict, tmp_path: Path) -> None:
+def _flaky_evaluation(tmp_path: Path, in_flight: int = 0):
     """A real evaluate_dataset run (fmeval's loader, prompt composer, Ray stages, aggregation, saving) with a
-    model that fails for one record and a dataset row without a reference."""
+    model that fails for one record and a dataset row without a reference; ``in_flight``: run it fused."""
+    import contextlib
+    import time
+
     from fmeval.data_loaders.util import get_dataset
     from fmeval.eval_algorithms.common import evaluate_dataset
     from fmeval.model_runners.model_runner import ModelRunner
     from fmeval.transforms.transform_pipeline import TransformPipeline
 
     from helpers import offline_metrics as om
+    from helpers.fused_pipeline import fused
+
+    calls = tmp_path / "calls.txt"
 
     class FlakyRunner(ModelRunner):  # defined here, so Ray ships it by value
         def predict(self, prompt: str):
+            started = time.time()
+            time.sleep(0.3)
+            with open(calls, "a") as handle:
+                handle.write(f"{started} {time.time()}\n")
             if "password" in prompt:
                 return om.ERROR_PREFIX + "ModelError: Received client error (422)", None
             return prompt.split("Question: ")[-1], None
@@ -271,17 +281,28 @@ def test_fmeval_run_scores_the_rest_when_some_requests_fail(ray_session: dict, t
     assert len(eval_set.skipped) == 1
     config = eval_set.data_config("question_only")
     metrics = om.FusedMetrics([om.QAAccuracyOffline(), om.ResponseChecks("chatbot")])
-    output = evaluate_dataset(
-        dataset=get_dataset(config, 10),
-        pipeline=TransformPipeline([metrics]),
-        dataset_name=config.dataset_name,
-        eval_name="qa_accuracy_offline",
-        metric_names=metrics.metric_keys + ev.FAILURE_COLUMNS,
-        eval_results_path=str(tmp_path),
-        model=FlakyRunner(content_template='{"inputs": $prompt}', output="generated_text"),
-        prompt_template="Q: $model_input",
-        save=True,
-    )
+    with fused(in_flight) if in_flight else contextlib.nullcontext():
+        output = evaluate_dataset(
+            dataset=get_dataset(config, 10),
+            pipeline=TransformPipeline([metrics]),
+            dataset_name=config.dataset_name,
+            eval_name="qa_accuracy_offline",
+            metric_names=metrics.metric_keys + ev.FAILURE_COLUMNS,
+            eval_results_path=str(tmp_path),
+            model=FlakyRunner(content_template='{"inputs": $prompt}', output="generated_text"),
+            prompt_template="Q: $model_input",
+            save=True,
+        )
+    spans = [tuple(map(float, line.split())) for line in calls.read_text().splitlines()]
+    overlapping = max(sum(a <= t < b for a, b in spans) for t, _ in spans)
+    return output, overlapping
+
+
+def test_fmeval_run_scores_the_rest_when_some_requests_fail(ray_session: dict, tmp_path: Path) -> None:
+    from fmeval.util import get_num_actors
+
+    output, overlapping = _flaky_evaluation(tmp_path)
+    assert overlapping <= get_num_actors()  # fmeval's own stages: one request at a time per actor
     scores = {s.name: s.value for s in output.dataset_scores}
     assert scores["invocation_error"] == pytest.approx(1 / 3)
     assert scores["exact_match_score"] == pytest.approx(1 / 3)  # q1 right, q3 wrong, q2 failed: scored 0
@@ -290,6 +311,29 @@ def test_fmeval_run_scores_the_rest_when_some_requests_fail(ray_session: dict, t
     assert records_out.error[1] == "ModelError: Received client error (422)"
     assert records_out.f1_score[1] == 0.0 and records_out.invocation_error[1] == 1.0 and records_out.f1_score[0] == 1.0
     assert [c.name for c in output.category_scores] in (["a", "b"], ["b", "a"])
+
+
+def test_fused_pipeline_gives_the_same_results_with_requests_in_flight(ray_session: dict, tmp_path: Path) -> None:
+    """fmeval's transforms in one Ray stage, three records at once: the same records, scores and saved file."""
+    import fmeval.eval_algorithms.common as common
+    from fmeval.util import get_num_actors
+
+    from helpers.fused_pipeline import FusedTransformPipeline
+
+    stock, _ = _flaky_evaluation(tmp_path / "stock")
+    fused_output, overlapping = _flaky_evaluation(tmp_path / "fused", in_flight=3)
+    assert overlapping == 3  # the three records were sent together
+    assert {s.name: s.value for s in fused_output.dataset_scores} == {s.name: s.value for s in stock.dataset_scores}
+    by_category = {c.name: {s.name: s.value for s in c.scores} for c in fused_output.category_scores}
+    assert by_category == {c.name: {s.name: s.value for s in c.scores} for c in stock.category_scores}
+    columns = ["model_input", "prompt", "model_output", "target_output", "f1_score", "invocation_error"]
+    saved = [ev.read_records(o.output_path).sort_values("model_input")[columns].reset_index(drop=True)
+             for o in (stock, fused_output)]  # fmt: skip
+    pd.testing.assert_frame_equal(saved[0], saved[1])
+    # outside fused(), the class that evaluate_dataset now builds runs fmeval's stages unchanged
+    assert common.TransformPipeline is FusedTransformPipeline
+    _, overlapping = _flaky_evaluation(tmp_path / "after")
+    assert overlapping <= get_num_actors()
 
 
 # ------------------------------------------------------------------------------------------ against the local SageMaker

@@ -167,3 +167,51 @@ def test_kv_budget_is_enforced_at_submit(hf):
 def test_unknown_precision_is_refused(hf):
     with pytest.raises(ValueError, match="precision must be one of"):
         fastlm.LlamaModel(hf[0], "fp8")
+
+
+def test_prompts_sharing_a_beginning_reuse_its_keys_and_values(hf):
+    """The second prompt takes the shared instructions from the prefix cache and gives the tokens it gives alone
+    (fp32); the cached entry is cut to the shared part."""
+    model, tokenizer = hf
+    instructions = "You are Naxt's assistant. " + " ".join(["Answer politely and briefly, in Naxt's tone."] * 8)
+    first, second = (_ids(tokenizer, f"{instructions}\n\nQuestion: {q}") for q in ("How do I order a laptop?",
+                                                                                   "How do I book a desk?"))  # fmt: skip
+    shared = next(i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b)
+    assert shared > 64
+    alone = _run(fastlm.Batcher(fastlm.LlamaModel(model, "fp32"), tokenizer, prefix_cache_tokens=0),
+                 fastlm.Ticket(second, 12)).generated  # fmt: skip
+    batcher = fastlm.Batcher(fastlm.LlamaModel(model, "fp32"), tokenizer, prefill_chunk=64)
+    _run(batcher, fastlm.Ticket(first, 12))
+    ticket = _run(batcher, fastlm.Ticket(second, 12))
+    assert ticket.reused == shared and ticket.generated == alone
+    assert batcher.stats()["prefix_tokens_reused"] == shared
+    assert batcher.prefixes.tokens <= shared + len(second) + 12  # the first entry now holds only the shared part
+
+
+def test_prefix_cache_keeps_within_its_budget_and_never_takes_the_whole_prompt():
+    import torch
+
+    def cache(n: int) -> list:
+        return [(torch.full((1, n, 2), float(n)), torch.full((1, n, 2), float(n)))]
+
+    prefixes = fastlm.PrefixCache(max_tokens=100, min_tokens=4)
+    prefixes.add(list(range(60)), cache(60))
+    prefixes.add(list(range(100, 160)), cache(60))  # over the budget: the older entry, never used, goes
+    assert prefixes.tokens == 60
+    target = cache(70)
+    assert prefixes.take(list(range(100, 160)), target) == 59  # the same prompt: its last token is computed again
+    assert prefixes.take(list(range(50)), cache(50)) == 0  # the evicted entry is gone
+    assert prefixes.take([100, 101, 102, 7, 8], cache(5)) == 0  # shorter than min_tokens
+    assert float(target[0][0][0, 0, 0]) == 60.0 and prefixes.hits == 1
+
+
+def test_the_engine_gives_memory_back_when_idle():
+    calls = []
+    engine = SmolLM2Engine(precision="fast")
+    engine.load()
+    engine.batcher.on_idle = lambda: calls.append(time.perf_counter())
+    engine.generate(GenerationRequest(messages=[{"role": "user", "content": PROMPTS[0]}], max_new_tokens=4))
+    deadline = time.time() + 5
+    while not calls and time.time() < deadline:
+        time.sleep(0.01)
+    assert len(calls) == 1

@@ -161,8 +161,18 @@ def _libc() -> Any:
         return None
 
 
+def _fix_mmap_threshold(size: int = 8 << 20) -> None:
+    """Let glibc serve every allocation of ``size`` or more (a request's KV cache) with its own mapping, which goes
+    back to the system when freed. By default glibc raises that threshold up to 32 MB after such frees, and later
+    caches then come from the heap, which fragments and keeps the process's memory high."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(-3, size)  # M_MMAP_THRESHOLD
+
+
 def _release_freed_memory() -> None:
-    """Give the memory freed while loading back to the system (glibc keeps it otherwise)."""
+    """Give freed memory back to the system (glibc keeps it otherwise): after loading, and whenever the engine
+    has no request left."""
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
@@ -253,7 +263,8 @@ class SmolLM2Engine(Engine):
         with torch.inference_mode():
             model = fastlm.LlamaModel(cache, self.precision)  # tensor by tensor: no second copy
         _release_freed_memory()
-        self.batcher = fastlm.Batcher(model, self.tokenizer, max_batch=self.max_batch)
+        _fix_mmap_threshold()
+        self.batcher = fastlm.Batcher(model, self.tokenizer, max_batch=self.max_batch, on_idle=_release_freed_memory)
         self.model = model
         self.load_seconds = time.perf_counter() - start
         log.info("smollm2 loaded in %.1fs (precision %s)", self.load_seconds, self.precision)
@@ -348,6 +359,11 @@ def engine_status() -> dict[str, str]:
         else:
             batcher = getattr(engine, "batcher", None)
             stats = batcher.stats() if batcher else {}
-            busy = f", {stats['active']} active, largest batch {stats['max_batch_seen']}" if batcher else ""
+            busy = (
+                f", {stats['active']} active, largest batch {stats['max_batch_seen']}, "
+                f"{stats['prefix_tokens_reused']} prompt tokens reused"
+                if batcher
+                else ""
+            )
             status[name] = f"ready (loaded in {engine.load_seconds:.1f}s, {engine.precision}{busy})"
     return status

@@ -7,12 +7,15 @@ fp32 weights and running hundreds of small ops, and it serves one request at a t
   decoding request together with a chunk of a new request's prompt (chunked prefill), runs the linear layers once
   on all those tokens, and attention per request against its own KV cache. A request joins at the next step and
   leaves at its own ``max_new_tokens``, end-of-sequence or stop string, so a long request never holds a short one;
-* **smaller weights**: precision ``fast`` (the default) computes in bfloat16 with bfloat16 weights for batched and
-  prompt work, and int8 weight-only matrices (per-channel scales) when few tokens are in a step, where reading the
-  weights is the cost; precision ``fp32`` keeps the exact fp32 arithmetic of ``transformers`` (greedy outputs equal
+* **smaller weights**: precision ``fast`` (the default) keeps activations and norms in fp32, attention and the KV
+  cache in bfloat16, and runs the matrix products in bfloat16 for prompt chunks and large batches, and on the
+  GGUF's own 4-bit weights (int8 for the embedding / LM head) when a step has at most ``INT_MAX_TOKENS`` tokens,
+  where reading the weights is the cost; precision ``fp32`` keeps the exact fp32 arithmetic of ``transformers`` (greedy outputs equal
   ``generate()``'s), for comparisons;
-* **a bounded KV cache**: each request's cache is sized to its prompt plus ``max_new_tokens``; requests wait in the
-  queue while the total would pass ``kv_budget_tokens``.
+* **a bounded KV cache**: each request's cache is one allocation sized to its prompt plus ``max_new_tokens``;
+  requests wait in the queue while the total would pass ``kv_budget_tokens``;
+* **a prefix cache** (:class:`PrefixCache`): a prompt that begins like a recent one (chat template, instructions,
+  few-shot examples) copies the keys and values of that beginning instead of computing them.
 
 :class:`Batcher` runs the loop in one background thread; callers get a :class:`Ticket` whose events are the text
 pieces and the final result.
@@ -33,7 +36,9 @@ from typing import Any
 log = logging.getLogger("helpers.local.fastlm")
 
 PRECISIONS = ("fast", "fp32")
-INT_MAX_TOKENS = 1  # steps with at most this many tokens use the 4- and 8-bit weights (reading weights dominates)
+# Steps with at most this many tokens use the 4- and 8-bit weights: reading the weights dominates there (measured
+# on 2 cores: a decode step of 8 requests took 49 ms with them, 86 ms with the bfloat16 matrices; see bench/).
+INT_MAX_TOKENS = 8
 
 
 class ContextTooLong(ValueError):
@@ -73,9 +78,12 @@ class LlamaModel:
             raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
         cfg, eos, tensor = _open_source(source)
         self.precision = precision
-        # activations, norms, attention and the KV cache in fp32; the matrices' inputs and weights in bfloat16
+        # activations and norms in fp32; the matrices' inputs and weights, attention and the KV cache in bfloat16
         self.dtype = torch.float32
         self.matmul_dtype = torch.float32 if precision == "fp32" else torch.bfloat16
+        # the KV cache in bfloat16 too: half the memory and half the bytes that decode attention reads (ROUGE-L on
+        # the bench's 22 records moved by 0.0001 against an fp32 cache)
+        self.kv_dtype = self.matmul_dtype
         self.layers_n, self.heads, self.kv_heads = (
             cfg.num_hidden_layers,
             cfg.num_attention_heads,
@@ -145,32 +153,35 @@ class LlamaModel:
         return _Linear(dense, q8=q, q8_scale=scale.to(self.matmul_dtype))
 
     def _mm(self, x: Any, lin: _Linear) -> Any:
+        """``x @ lin.T`` in the compute dtype (the result stays in it: adding it to the fp32 residual stream
+        promotes it inside the addition, without a separate conversion pass)."""
         import torch
         import torch.nn.functional as F
 
-        out_dtype = x.dtype
-        x = x.to(self.matmul_dtype)
+        if x.dtype != self.matmul_dtype:
+            x = x.to(self.matmul_dtype)
         if x.shape[0] <= INT_MAX_TOKENS and lin.q4 is not None:
-            y = torch._weight_int4pack_mm_for_cpu(x, lin.q4, Q4_GROUP, lin.q4_scales_zeros)
-        elif x.shape[0] <= INT_MAX_TOKENS and lin.q8 is not None:
-            y = torch._weight_int8pack_mm(x, lin.q8, lin.q8_scale)
-        else:
-            y = F.linear(x, lin.dense)
-        return y.to(out_dtype)
+            return torch._weight_int4pack_mm_for_cpu(x, lin.q4, Q4_GROUP, lin.q4_scales_zeros)
+        if x.shape[0] <= INT_MAX_TOKENS and lin.q8 is not None:
+            return torch._weight_int8pack_mm(x, lin.q8, lin.q8_scale)
+        return F.linear(x, lin.dense)
 
     def _rms(self, x: Any, weight: Any) -> Any:
+        """RMS norm computed in fp32 (as ``transformers``), written in the compute dtype (the next matrix's input)."""
         import torch
 
-        return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))  # as transformers, in fp32
+        normed = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps)
+        return torch.mul(weight, normed, out=torch.empty(x.shape, dtype=self.matmul_dtype))
 
     def new_cache(self, capacity: int) -> list[tuple[Any, Any]]:
-        """An empty KV cache for one request: per layer, keys and values [kv_heads, capacity, head_dim]."""
+        """An empty KV cache for one request: per layer, keys and values [kv_heads, capacity, head_dim].
+
+        All of them are views of one allocation, so that a finished request's cache goes back to the system in
+        one piece (many small tensors would leave the process's heap fragmented and its memory high)."""
         import torch
 
-        shape = (self.kv_heads, capacity, self.head_dim)
-        return [
-            (torch.empty(shape, dtype=self.dtype), torch.empty(shape, dtype=self.dtype)) for _ in range(self.layers_n)
-        ]
+        block = torch.empty((self.layers_n, 2, self.kv_heads, capacity, self.head_dim), dtype=self.kv_dtype)
+        return [(block[i, 0], block[i, 1]) for i in range(self.layers_n)]
 
     def forward(self, segments: list[tuple[list[int], int, list[tuple[Any, Any]], bool]]) -> list[Any]:
         """Run one packed step. Each segment is ``(token_ids, start_position, cache, wants_logits)``: the next
@@ -208,22 +219,22 @@ class LlamaModel:
             q, k = qk[:, :heads], qk[:, heads:]
             v = qkv[:, (heads + kv) * hd :].view(n, kv, hd)
             q_t, k_t, v_t = q.transpose(0, 1)[None], k.transpose(0, 1), v.transpose(0, 1)  # heads first
-            out = torch.empty((1, heads, n, hd), dtype=x.dtype)
+            out = torch.empty((1, heads, n, hd), dtype=self.kv_dtype)
             for (a, b, start), (_toks, _s, cache, _w), mask in zip(bounds, segments, masks, strict=True):
                 keys, values = cache[li]
                 end = start + b - a
                 keys[:, start:end] = k_t[:, a:b]
                 values[:, start:end] = v_t[:, a:b]
                 query, k_all, v_all = q_t[:, :, a:b], keys[None, :, :end], values[None, :, :end]
-                if b - a > 1 and self.precision != "fp32":  # a prompt chunk: bfloat16 attention (AMX), 3x faster
-                    query, k_all, v_all = (t.to(self.matmul_dtype) for t in (query, k_all, v_all))
+                if query.dtype != k_all.dtype:  # "fast": bfloat16 attention (AMX for prompt chunks)
+                    query = query.to(k_all.dtype)
                 out[:, :, a:b] = F.scaled_dot_product_attention(
                     query, k_all, v_all, attn_mask=mask, is_causal=b - a > 1 and mask is None, enable_gqa=True
                 )
             x = x + self._mm(out[0].transpose(0, 1).reshape(n, heads * hd), w["o"])
             h = self._rms(x, w["norm2"])
             gate, up = self._mm(h, w["gate_up"]).chunk(2, dim=-1)
-            x = x + self._mm(F.silu(gate) * up, w["down"])
+            x = x + self._mm(F.silu(gate) * up, w["down"])  # "fast": the product is rounded to bfloat16 as before
         last = [b - 1 for (a, b, _s), seg in zip(bounds, segments, strict=True) if seg[3]]
         if not last:
             return []
@@ -315,6 +326,7 @@ class Ticket:
     text: str = ""
     finish_reason: str = ""
     prefilled: int = 0
+    reused: int = 0  # prompt tokens whose keys and values came from the prefix cache
     cache: Any = None
 
     def cancel(self) -> None:
@@ -326,6 +338,80 @@ class Ticket:
         return len(self.prompt_ids) + self.max_new_tokens
 
 
+class PrefixCache:
+    """Keys and values of recent prompts, so that a prompt starting with the same tokens skips computing them.
+
+    Evaluations and chat send many prompts that share a long beginning: the chat template, the instructions, the
+    worked examples of a few-shot template. After a request's prompt is computed, its keys and values (a view of
+    its cache: no copy) are kept here. A new prompt takes the longest common beginning from any entry (at least
+    ``min_tokens``, always leaving its last token to compute); the entry it matched is then cut to that common
+    part (copied, so the rest of the old request's cache is freed), which is what later prompts share too. Entries
+    never matched go first when the total passes ``max_tokens``, then the least recently used.
+    """
+
+    def __init__(self, max_tokens: int = 3072, min_tokens: int = 32) -> None:
+        self.max_tokens, self.min_tokens = max_tokens, min_tokens
+        self._entries: list[dict[str, Any]] = []  # least recently used first
+        self.hits = 0
+        self.reused_tokens = 0
+
+    @property
+    def tokens(self) -> int:
+        """Tokens held (counted at the size of the caches they keep alive)."""
+        return sum(e["held"] for e in self._entries)
+
+    def add(self, prompt_ids: list[int], cache: list[tuple[Any, Any]]) -> None:
+        """Offer a computed prompt (its ``cache`` holds its keys and values from position 0)."""
+        if self.max_tokens <= 0 or len(prompt_ids) < self.min_tokens:
+            return
+        ids = tuple(prompt_ids)
+        for entry in self._entries:
+            if entry["ids"][: len(ids)] == ids:  # nothing new: an entry already starts with this prompt
+                return
+        held = cache[0][0].shape[1]
+        if held > self.max_tokens:
+            return
+        self._entries.append({"ids": ids, "kv": cache, "held": held, "hits": 0})
+        self._evict()
+
+    def take(self, prompt_ids: list[int], cache: list[tuple[Any, Any]]) -> int:
+        """Copy the longest cached beginning of ``prompt_ids`` into ``cache``; returns how many tokens."""
+        limit = len(prompt_ids) - 1
+        best, best_n = None, 0
+        for entry in self._entries:
+            n = _common_prefix(entry["ids"], prompt_ids, limit)
+            if n > best_n:
+                best, best_n = entry, n
+        if best is None or best_n < self.min_tokens:
+            return 0
+        if best_n < len(best["ids"]):  # keep only the shared part: that is what the next prompts share too
+            best["ids"] = best["ids"][:best_n]
+            best["kv"] = [(k[:, :best_n].clone(), v[:, :best_n].clone()) for k, v in best["kv"]]
+            best["held"] = best_n
+        for (k_dst, v_dst), (k_src, v_src) in zip(cache, best["kv"], strict=True):
+            k_dst[:, :best_n] = k_src[:, :best_n]
+            v_dst[:, :best_n] = v_src[:, :best_n]
+        best["hits"] += 1
+        self._entries.remove(best)
+        self._entries.append(best)
+        self.hits += 1
+        self.reused_tokens += best_n
+        return best_n
+
+    def _evict(self) -> None:
+        while self._entries and self.tokens > self.max_tokens:
+            never_used = [e for e in self._entries if not e["hits"]]
+            self._entries.remove((never_used or self._entries)[0])
+
+
+def _common_prefix(a: tuple[int, ...], b: list[int], limit: int) -> int:
+    n = min(len(a), len(b), limit)
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
 class Batcher:
     """Continuous batching over one :class:`LlamaModel` in a background thread."""
 
@@ -335,13 +421,20 @@ class Batcher:
         tokenizer: Any,
         max_batch: int = 16,
         prefill_chunk: int = 256,
-        kv_budget_tokens: int = 32_768,
+        kv_budget_tokens: int = 8_192,
         gather_ms: float = 2.0,
+        prefix_cache_tokens: int = 3072,
+        on_idle: Any = None,
     ) -> None:
+        """``kv_budget_tokens``: prompt plus new tokens of all active requests (bfloat16 SmolLM2: 23 KB a token);
+        ``prefix_cache_tokens``: see :class:`PrefixCache`; ``on_idle``: called when the last request has left
+        (the engine gives freed memory back to the system there)."""
         self.model, self.tokenizer = model, tokenizer
         self.max_batch, self.prefill_chunk = max_batch, prefill_chunk
         self.kv_budget_tokens, self.gather_s = kv_budget_tokens, gather_ms / 1000
+        self.on_idle = on_idle
         self.eos_ids = model.eos_ids  # the model's (SmolLM2: <|im_end|>), as generate() uses
+        self.prefixes = PrefixCache(prefix_cache_tokens)
         self._waiting: deque[Ticket] = deque()
         self._active: list[Ticket] = []
         self._wake = threading.Condition()
@@ -371,12 +464,14 @@ class Batcher:
         return ticket
 
     def stats(self) -> dict[str, int]:
-        """Requests active and waiting, steps run, and the largest batch so far."""
+        """Requests active and waiting, steps run, the largest batch so far, and prompt tokens reused."""
         return {
             "active": len(self._active),
             "waiting": len(self._waiting),
             "steps": self.steps,
             "max_batch_seen": self.max_batch_seen,
+            "prefix_hits": self.prefixes.hits,
+            "prefix_tokens_reused": self.prefixes.reused_tokens,
         }
 
     # ------------------------------------------------------------------ loop
@@ -388,6 +483,7 @@ class Batcher:
                 break  # waits for memory
             self._waiting.popleft()
             ticket.cache = self.model.new_cache(ticket.capacity)
+            ticket.prefilled = ticket.reused = self.prefixes.take(ticket.prompt_ids, ticket.cache)
             self._active.append(ticket)
             used += ticket.capacity
 
@@ -395,6 +491,8 @@ class Batcher:
         import torch
 
         while True:
+            if not self._waiting and not self._active and self.on_idle is not None and self.steps:
+                self.on_idle()  # once per idle spell: the wait below lasts until a request comes
             with self._wake:
                 while not self._waiting and not self._active:
                     self._wake.wait()
@@ -440,6 +538,8 @@ class Batcher:
         for ticket, n, wants in owners:
             if ticket.prefilled < len(ticket.prompt_ids):
                 ticket.prefilled += n
+                if ticket.prefilled == len(ticket.prompt_ids):
+                    self.prefixes.add(ticket.prompt_ids, ticket.cache)
             if wants:
                 self._emit(ticket, self._choose(ticket, next(logits)))
 
