@@ -92,6 +92,12 @@ def _invoke(runtime, endpoint: str, text: str) -> tuple[float, int]:
     return time.perf_counter() - start, int(answer["usage"]["completion_tokens"])
 
 
+def _unique(text: str, i: int) -> str:
+    """The prompt with a different first line each time, so that no run reuses an earlier one's computed prompt
+    (the engine's prefix cache): every figure is for a prompt seen for the first time, as for llama.cpp (reset)."""
+    return f"(request {i})\n{text}"
+
+
 def _first_token_s(runtime, endpoint: str, text: str) -> float:
     """Seconds to the first streamed event of InvokeEndpointWithResponseStream."""
     body = {"inputs": text, "parameters": {"max_new_tokens": NEW_TOKENS}}
@@ -142,15 +148,17 @@ def bench_endpoint(port: int) -> dict:
     try:
         _invoke(runtime, endpoint, SHORT_PROMPT)  # warm-up
         for name, text in (("short", SHORT_PROMPT), ("long", LONG_PROMPT)):
-            firsts = [_first_token_s(runtime, endpoint, text) for _ in range(5)]
-            runs = [_invoke(runtime, endpoint, text) for _ in range(3)]
+            firsts = [_first_token_s(runtime, endpoint, _unique(text, i)) for i in range(5)]
+            runs = [_invoke(runtime, endpoint, _unique(text, 10 + i)) for i in range(3)]
             ttft = statistics.median(firsts)
             rates = [(tokens - 1) / (seconds - ttft) for seconds, tokens in runs if tokens > 1 and seconds > ttft]
             out[f"single_{name}_ttft_p50_ms"] = round(ttft * 1000)
             out[f"single_{name}_decode_tokens_per_s"] = round(statistics.median(rates), 1)
             out[f"single_{name}_completion_tokens"] = runs[0][1]
         for concurrency in (4, 16):
-            texts = [SHORT_PROMPT if i % 2 else LONG_PROMPT for i in range(2 * concurrency)]
+            texts = [
+                _unique(SHORT_PROMPT if i % 2 else LONG_PROMPT, 100 * concurrency + i) for i in range(2 * concurrency)
+            ]
             start = time.perf_counter()
             with ThreadPoolExecutor(concurrency) as pool:
                 done = list(pool.map(lambda t: _invoke(runtime, endpoint, t), texts))
