@@ -10,8 +10,8 @@ fp32 weights and running hundreds of small ops, and it serves one request at a t
 * **smaller weights**: precision ``fast`` (the default) keeps activations and norms in fp32, attention and the KV
   cache in bfloat16, and runs the matrix products in bfloat16 for prompt chunks and large batches, and on the
   GGUF's own 4-bit weights (int8 for the embedding / LM head) when a step has at most ``INT_MAX_TOKENS`` tokens,
-  where reading the weights is the cost; precision ``fp32`` keeps the exact fp32 arithmetic of ``transformers`` (greedy outputs equal
-  ``generate()``'s), for comparisons;
+  where reading the weights is the cost; precision ``fp32`` keeps the exact fp32 arithmetic of ``transformers``
+  (greedy outputs equal ``generate()``'s), for comparisons;
 * **a bounded KV cache**: each request's cache is one allocation sized to its prompt plus ``max_new_tokens``;
   requests wait in the queue while the total would pass ``kv_budget_tokens``;
 * **a prefix cache** (:class:`PrefixCache`): a prompt that begins like a recent one (chat template, instructions,
@@ -234,7 +234,7 @@ class LlamaModel:
             x = x + self._mm(out[0].transpose(0, 1).reshape(n, heads * hd), w["o"])
             h = self._rms(x, w["norm2"])
             gate, up = self._mm(h, w["gate_up"]).chunk(2, dim=-1)
-            x = x + self._mm(F.silu(gate) * up, w["down"])  # "fast": the product is rounded to bfloat16 as before
+            x = x + self._mm(F.silu(gate) * up, w["down"])  # "fast": in bfloat16, the down projection's input
         last = [b - 1 for (a, b, _s), seg in zip(bounds, segments, strict=True) if seg[3]]
         if not last:
             return []
