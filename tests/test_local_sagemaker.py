@@ -365,6 +365,32 @@ def test_zero_quota_instance_is_resource_limit_exceeded(ctx, clients, plain_mode
     sm.delete_endpoint_config(EndpointConfigName=name)
 
 
+def test_status_of_a_server_that_stops_while_answering_is_none():
+    """A server exiting mid-answer (headers sent, body cut short) reads as stopped, not as an error."""
+    import socket
+    import threading
+
+    from helpers.local import server
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def answer_half() -> None:
+        conn, _ = listener.accept()
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 291\r\n\r\n{")
+        conn.close()
+
+    thread = threading.Thread(target=answer_half)
+    thread.start()
+    try:
+        assert server.status(listener.getsockname()[1], timeout=5) is None
+    finally:
+        thread.join(5)
+        listener.close()
+
+
 def test_a_server_started_for_a_process_stops_with_it(tmp_path):
     import socket
 

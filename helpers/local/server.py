@@ -206,12 +206,14 @@ def _port_message(port: int) -> str:
 
 
 def status(port: int | None = None, timeout: float = 2.0) -> dict[str, Any] | None:
-    """The running server's status, or None when nothing answers on the port."""
+    """The running server's status, or None when nothing answers on the port (or it stopped while answering)."""
+    from http.client import HTTPException
+
     port = port or config.port()
     try:
         with urlopen(config.url(port) + STATUS_PATH, timeout=timeout) as response:  # noqa: S310 - loopback only
             return json.loads(response.read())
-    except (URLError, OSError, ValueError):
+    except (URLError, OSError, ValueError, HTTPException):  # HTTPException: e.g. the body cut short by its exit
         return None
 
 
