@@ -357,8 +357,8 @@ class PrefixCache:
 
     @property
     def tokens(self) -> int:
-        """Tokens held (counted at the size of the caches they keep alive)."""
-        return sum(e["held"] for e in self._entries)
+        """Tokens held, counted at the size of the caches they keep alive (a view keeps its request's whole cache)."""
+        return sum(_held(e) for e in self._entries)
 
     def add(self, prompt_ids: list[int], cache: list[tuple[Any, Any]]) -> None:
         """Offer a computed prompt (its ``cache`` holds its keys and values from position 0)."""
@@ -368,10 +368,10 @@ class PrefixCache:
         for entry in self._entries:
             if entry["ids"][: len(ids)] == ids:  # nothing new: an entry already starts with this prompt
                 return
-        held = cache[0][0].shape[1]
-        if held > self.max_tokens:
+        entry = {"ids": ids, "kv": cache, "hits": 0}
+        if _held(entry) > self.max_tokens:
             return
-        self._entries.append({"ids": ids, "kv": cache, "held": held, "hits": 0})
+        self._entries.append(entry)
         self._evict()
 
     def take(self, prompt_ids: list[int], cache: list[tuple[Any, Any]]) -> int:
@@ -387,7 +387,6 @@ class PrefixCache:
         if best_n < len(best["ids"]):  # keep only the shared part: that is what the next prompts share too
             best["ids"] = best["ids"][:best_n]
             best["kv"] = [(k[:, :best_n].clone(), v[:, :best_n].clone()) for k, v in best["kv"]]
-            best["held"] = best_n
         for (k_dst, v_dst), (k_src, v_src) in zip(cache, best["kv"], strict=True):
             k_dst[:, :best_n] = k_src[:, :best_n]
             v_dst[:, :best_n] = v_src[:, :best_n]
@@ -402,6 +401,10 @@ class PrefixCache:
         while self._entries and self.tokens > self.max_tokens:
             never_used = [e for e in self._entries if not e["hits"]]
             self._entries.remove((never_used or self._entries)[0])
+
+
+def _held(entry: dict[str, Any]) -> int:
+    return entry["kv"][0][0].shape[1]
 
 
 def _common_prefix(a: tuple[int, ...], b: list[int], limit: int) -> int:
