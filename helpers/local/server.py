@@ -106,9 +106,10 @@ def _warm_engines(status: _Status, names: list[str]) -> None:
         time.sleep(0.05)
     for name in names:
         engine = get_engine(name)
-        cache = engine.cache_dir() if hasattr(engine, "cache_dir") else None
-        first = cache is not None and not (cache / "config.json").exists()
-        status.engines_loading[name] = "loading (first start: converting the model, about 30 s)" if first else "loading"
+        first = getattr(engine, "needs_conversion", lambda: False)()
+        status.engines_loading[name] = (
+            "loading (first start: converting the model, a few seconds)" if first else "loading"
+        )
         try:
             engine.load()
             status.engines_loading.pop(name, None)
