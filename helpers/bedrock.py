@@ -141,7 +141,7 @@ def run_step(
     (``question``, ``reference_answer``) for ``chatbot``; ``k`` passages are retrieved where the step uses them.
     Returns one row per record: ``id``, ``use_case``, ``step``, the :func:`converse_many` columns and the scores.
     """
-    from . import prompts, scoring
+    from . import checks, prompts, scoring
 
     if use_case not in _REFERENCE:
         raise ValueError(f"Unknown use case {use_case!r}; use one of: {', '.join(_REFERENCE)}.")
@@ -152,9 +152,13 @@ def run_step(
             f"records lack column(s) {', '.join(missing)}: pass datasets.load("
             f"{'conversations_eval' if use_case == 'summary' else 'chatbot_eval'}) rows."
         )
-    built = prompts.build_prompts(use_case, step, list(records[source]), k)
+    inputs = prompts.model_inputs(use_case, step, list(records[source]), k)
+    built = [prompts.render(prompts.template(use_case, step), text) for text in inputs]
     answers = converse_many(client, model_id, built, max_tokens, temperature)
     score = scoring.score_summaries if use_case == "summary" else scoring.score_answers
     scores = score(list(answers["answer"]), list(records[reference]))
+    categories = list(records["category"]) if "category" in records else ["covered"] * len(records)
+    naxt = checks.score_checks(use_case, list(answers["answer"]), inputs, prompts.template(use_case, step), categories)
+    scores = scores.join(naxt[[c for c in naxt.columns if c not in scores.columns]])
     head = pd.DataFrame({"id": list(records["id"]), "use_case": use_case, "step": step})
     return pd.concat([head, answers, scores], axis=1)

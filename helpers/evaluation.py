@@ -869,15 +869,41 @@ def measure_endpoint(
     )
 
 
+def check_rates(result: CandidateResult) -> dict[str, float | None]:
+    """Naxt's checks (:mod:`helpers.checks`) on a candidate's answers, as rates over the records it answered (a
+    failed request is not an answer: it is counted in ``failures``, not scored). Computed from fmeval's saved
+    records, the same way in both modes."""
+    from . import checks
+
+    records = result.records
+    if records is None or records.empty:
+        return {}
+    if om.INVOCATION_ERROR in records:
+        records = records[records[om.INVOCATION_ERROR].fillna(0) == 0]
+    if records.empty:
+        return {}
+    categories = records["category"] if "category" in records else ["none"] * len(records)
+    table = checks.score_checks(
+        result.use_case, list(records["model_output"]), list(records["model_input"]), result.prompt_template,
+        list(categories),
+    )  # fmt: skip
+    rates = {}
+    for column in table.columns:
+        mean = table[column].mean()  # missing values (grounded on uncovered questions) are left out
+        rates["politeness_rate" if column == "polite" else f"{column}_rate"] = None if pd.isna(mean) else float(mean)
+    return rates
+
+
 def bar_measurements(result: CandidateResult) -> dict[str, float | None]:
     """A candidate's numbers named as the quality bar names them (:func:`helpers.selection.measured_for_bar`):
-    its mean scores and rates, ``latency_s`` (median per request) and ``words`` (its longest answer)."""
+    its mean scores, the rates of Naxt's checks (:func:`check_rates`), ``latency_s`` (median per request) and
+    ``words`` (its longest answer)."""
     from .selection import measured_for_bar
 
     longest = None
-    if result.records is not None and "words" in result.records:
-        longest = float(result.records["words"].max())
-    return measured_for_bar(result.dataset_scores, latency_s=result.latency_p50_s, words=longest)
+    if result.records is not None and not result.records.empty:
+        longest = float(result.records["model_output"].fillna("").astype(str).str.split().str.len().max())
+    return measured_for_bar(result.dataset_scores, latency_s=result.latency_p50_s, words=longest, **check_rates(result))
 
 
 def comparability_note(mode: str) -> str:

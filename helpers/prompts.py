@@ -29,6 +29,8 @@ __all__ = [
     "validate",
     "render",
     "chatbot_input",
+    "parse_chatbot_input",
+    "model_inputs",
     "uses_passages",
     "build_prompts",
 ]
@@ -137,19 +139,37 @@ def chatbot_input(question: str, passages: Sequence[Passage] | None = None) -> s
     return "Policy passages:\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question.strip()}"
 
 
+def parse_chatbot_input(model_input: str) -> tuple[str, list[str]]:
+    """The inverse of :func:`chatbot_input`: (question, passage texts) from a chatbot model input."""
+    head, _, question = model_input.rpartition("Question:")
+    passages = []
+    for block in head.removeprefix("Policy passages:").strip().split("\n\n"):
+        title, _, text = block.partition("\n")
+        if title.startswith("[") and text.strip():
+            passages.append(text.strip())
+    return question.strip(), passages
+
+
+def model_inputs(use_case: str, step: str, inputs: Sequence[str], k: int = 3) -> list[str]:
+    """What goes in ``$model_input`` for each of ``inputs``: the transcript (summary), or the question with the
+    ``k`` best policy passages retrieved for it when the step uses passages (chatbot)."""
+    template(use_case, step)  # validates the names
+    if isinstance(inputs, str):
+        raise TypeError("Pass a list of transcripts or questions, not one string: wrap it in [].")
+    if use_case == "summary":
+        return list(inputs)
+    if uses_passages(use_case, step):
+        from .retrieval import retrieve
+
+        return [chatbot_input(q, retrieve(q, k)) for q in inputs]
+    return [chatbot_input(q) for q in inputs]
+
+
 def build_prompts(use_case: str, step: str, inputs: Sequence[str], k: int = 3) -> list[str]:
     """The prompts of one iteration: ``inputs`` are transcripts (summary) or questions (chatbot); for chatbot
     steps that use passages, the ``k`` best policy passages are retrieved for each question."""
     prompt_template = template(use_case, step)
-    if isinstance(inputs, str):
-        raise TypeError("build_prompts() takes a list of transcripts or questions, not one string: wrap it in [].")
-    if use_case == "summary":
-        return [render(prompt_template, text) for text in inputs]
-    if uses_passages(use_case, step):
-        from .retrieval import retrieve
-
-        return [render(prompt_template, chatbot_input(q, retrieve(q, k))) for q in inputs]
-    return [render(prompt_template, chatbot_input(q)) for q in inputs]
+    return [render(prompt_template, text) for text in model_inputs(use_case, step, inputs, k)]
 
 
 for _use_case, _steps in TEMPLATES.items():  # fail at import, not in notebook 03, if a template is edited badly

@@ -46,8 +46,12 @@ def use_case_section(
     selection: Any,
     profile: Any,
     skipped: Sequence[Mapping[str, str]] = (),
+    sources: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The report's section for one use case.
+
+    ``sources``: where each threshold of the bar comes from (``Naxt requirement``, ``PoC x 0.9`` or ``both``);
+    the section's ``criteria`` list each one with its threshold and every candidate's value.
 
     ``results``: :class:`helpers.evaluation.CandidateResult` of this use case; ``checks``: candidate name ->
     :class:`helpers.selection.Check` list; ``costs``: candidate name -> :class:`helpers.cost.CostEstimate` (or
@@ -68,6 +72,22 @@ def use_case_section(
                 "cost": cost.as_dict() if cost is not None else None,
             }
         )
+    criteria: dict[str, dict[str, Any]] = {}
+    for name, candidate_checks in checks.items():
+        for check in candidate_checks:
+            entry = criteria.setdefault(
+                check.threshold_name,
+                {
+                    "criterion": check.threshold_name,
+                    "source": (sources or {}).get(check.threshold_name, "PoC x 0.9"),
+                    "direction": check.direction,
+                    "threshold": check.threshold,
+                    "values": {},
+                    "passed": {},
+                },
+            )
+            entry["values"][name] = check.measured
+            entry["passed"][name] = check.passed
     selected = None
     if selection.winner is not None:
         winner = next(c for c in candidates if c["candidate"] == selection.winner)
@@ -86,6 +106,7 @@ def use_case_section(
             "none_passed": selection.none_passed,
             "message": selection.message,
             "decision_table": selection.table,
+            "criteria": list(criteria.values()),
             "candidates": candidates,
         }
     )
@@ -174,6 +195,10 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             "",
             *_table(section["decision_table"]),
             "",
+            "### The bar: each criterion, its source, its threshold and each candidate's value",
+            "",
+            *_table(_criteria_rows(section.get("criteria", []))),
+            "",
             "### Scores (mean over the records; every score names its variant)",
             "",
         ]
@@ -205,6 +230,21 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             )
         lines += _table(cost_rows)
     return "\n".join(lines) + "\n"
+
+
+def _criteria_rows(criteria: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for item in criteria:
+        row: dict[str, Any] = {
+            "criterion": item["criterion"],
+            "source": item["source"],
+            "threshold": f"{item['direction']} {item['threshold']}",
+        }
+        for name, value in item["values"].items():
+            mark = "" if item["passed"].get(name) else " ✗"
+            row[name] = ("not measured" if value is None else f"{value:.3g}") + mark
+        rows.append(row)
+    return rows
 
 
 def write_report(report: Mapping[str, Any], folder: str | Path) -> dict[str, Path]:

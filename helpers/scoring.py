@@ -32,6 +32,7 @@ __all__ = [
     "summarize",
     "quality_bar",
     "quality_bar_rule",
+    "combined_bar",
 ]
 
 BRIEF_HEADINGS: tuple[str, ...] = ("Situation", "Requests", "Decisions", "Action items", "Next step")
@@ -191,7 +192,8 @@ def summarize(scores: pd.DataFrame, by: str = "step") -> pd.DataFrame:
         raise ValueError(f"Column {by!r} is not in the scores; add it (e.g. scores['step'] = ...) before summarize().")
     numeric = [c for c in scores.columns if c != by and pd.api.types.is_numeric_dtype(scores[c])]
     table = scores.groupby(by, sort=False)[numeric].mean()
-    return table.rename(columns={c: _RATE_NAMES.get(c, f"{c}_rate") for c in numeric if scores[c].dtype == bool})
+    rates = {c: _RATE_NAMES.get(c, f"{c}_rate") for c in numeric if pd.api.types.is_bool_dtype(scores[c].dtype)}
+    return table.rename(columns=rates)
 
 
 def quality_bar(measured: dict[str, dict[str, float]], fraction: float = 0.9) -> dict[str, dict[str, float]]:
@@ -228,3 +230,31 @@ def quality_bar_rule(fraction: float) -> str:
         f"quality metrics (rougeL, *_rate): {fraction:g} x the PoC model's mean score on the PoC records, rounded "
         "down to 0.01; max_words: fixed by the advisor-brief format."
     )
+
+
+def combined_bar(
+    measured: dict[str, dict[str, float]], requirements: dict[str, dict[str, float]], fraction: float = 0.9
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, str]]]:
+    """The bar that candidates must clear, and where each threshold comes from.
+
+    Each metric's threshold is the stricter of Naxt's absolute requirement (:data:`helpers.checks.REQUIREMENTS`)
+    and the PoC-relative one of :func:`quality_bar` (``fraction`` x the PoC model's score): the higher for a
+    quality metric or rate, the lower for a ``max_*`` limit. A weak PoC model therefore cannot lower the bar below
+    what Naxt requires. Sources: ``Naxt requirement``, ``PoC x 0.9`` or ``both`` (equal).
+    """
+    relative = quality_bar(measured, fraction)
+    bar: dict[str, dict[str, float]] = {}
+    sources: dict[str, dict[str, str]] = {}
+    poc = f"PoC x {fraction:g}"
+    for use_case in [*relative, *(u for u in requirements if u not in relative)]:
+        ours, naxt = relative.get(use_case, {}), requirements.get(use_case, {})
+        bar[use_case], sources[use_case] = {}, {}
+        for name in [*ours, *(n for n in naxt if n not in ours)]:
+            options = {poc: ours.get(name), "Naxt requirement": naxt.get(name)}
+            given = {k: float(v) for k, v in options.items() if v is not None}
+            pick = min if name.startswith("max_") else max
+            threshold = pick(given.values())
+            chosen = [k for k, v in given.items() if v == threshold]
+            bar[use_case][name] = threshold
+            sources[use_case][name] = "both" if len(chosen) == 2 else chosen[0]
+    return bar, sources

@@ -64,7 +64,7 @@ def _ask(text: str, max_new_tokens: int = 24, **kwargs) -> GenerationRequest:
 def test_smollm2_greedy_is_deterministic(smollm2):
     request = _ask("What is the capital of France?", 12)
     first, second = smollm2.generate(request), smollm2.generate(request)
-    assert first.text == second.text and "Paris" in first.text
+    assert first.text == second.text and first.text
     assert 0 < first.completion_tokens <= 12 and first.prompt_tokens > 5
 
 
@@ -85,37 +85,56 @@ def test_smollm2_stream_matches_generate(smollm2):
         assert "".join(pieces).strip() == smollm2.generate(request).text, text
 
 
-def test_the_first_request_after_load_answers_as_later_ones():
-    """A fresh engine (its own OpenVINO pipelines): the very first answer equals the answers that follow."""
+@pytest.fixture(scope="module")
+def exact():
+    """A second engine, precision ``exact`` (its own OpenVINO pipelines, prefix cache on)."""
     from helpers.local.engines import SmolLM2Engine
 
-    engine = SmolLM2Engine()
+    engine = SmolLM2Engine(precision="exact")
+    engine.load()
+    yield engine
+    engine.batcher.close()
+
+
+@pytest.mark.parametrize("precision", ["fast", "exact"])
+def test_the_first_request_after_load_answers_as_later_ones(precision):
+    """A fresh engine: the very first answer equals the answers that follow (in ``exact``, the third round comes
+    from the prefix cache)."""
+    from helpers.local.engines import SmolLM2Engine
+
+    engine = SmolLM2Engine(precision=precision)
     engine.load()
     try:
         first = [engine.generate(_ask(text)).text for text in PROMPTS]
         later = [engine.generate(_ask(text)).text for text in PROMPTS]
-        again = [engine.generate(_ask(text)).text for text in PROMPTS]  # now from the prefix cache
+        again = [engine.generate(_ask(text)).text for text in PROMPTS]
     finally:
         engine.batcher.close()
     assert first == later == again
 
 
-def test_a_request_answers_the_same_alone_and_batched(smollm2):
-    """Precision ``exact`` (the default): a greedy answer does not depend on the requests sharing its steps."""
+def test_exact_computes_as_transformers_fp32(exact):
+    """``exact`` is float32 throughout: the small model's right answer, as transformers' fp32 generate() gives it."""
+    assert exact.generate(_ask("What is the capital of France?", 12)).text == "The capital of France is Paris."
+
+
+def test_exact_answers_the_same_alone_and_batched(exact):
+    """Precision ``exact``: a greedy answer does not depend on the requests sharing its steps. (``fast`` does not
+    promise it: ``make bench`` measures how often it holds.)"""
     import threading
 
-    alone = {text: smollm2.generate(_ask(text)).text for text in PROMPTS}
+    alone = {text: exact.generate(_ask(text)).text for text in PROMPTS}
     together: dict[int, str] = {}
 
     def ask(i: int) -> None:
-        together[i] = smollm2.generate(_ask(PROMPTS[i % len(PROMPTS)])).text
+        together[i] = exact.generate(_ask(PROMPTS[i % len(PROMPTS)])).text
 
     threads = [threading.Thread(target=ask, args=(i,)) for i in range(3 * len(PROMPTS))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(120)
-    assert smollm2.batcher.max_batch_seen >= 4
+    assert exact.batcher.max_batch_seen >= 4
     assert all(together[i] == alone[PROMPTS[i % len(PROMPTS)]] for i in range(len(threads))), together
 
 

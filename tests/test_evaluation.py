@@ -390,15 +390,24 @@ def pickle_roundtrip(value):
 
 def test_upload_results_and_bar_measurements(tmp_path: Path) -> None:
     output = tmp_path / "qa.jsonl"
-    output.write_text('{"model_output": "x", "scores": [{"name": "words", "value": 3}]}\n')
+    records = [
+        {"model_input": "Question: Does Naxt pay for my gym?", "category": "not_covered",
+         "model_output": "I'm sorry, no Naxt policy covers gym memberships.", "scores": [{"name": "words", "value": 8}]},
+        {"model_input": "Question: Can I order a laptop?", "category": "single_doc", "model_output": "No. Obviously.",
+         "scores": [{"name": "words", "value": 2}]},
+    ]  # fmt: skip
+    output.write_text("".join(json.dumps(r) + "\n" for r in records))
     result = ev.CandidateResult(
-        "chatbot", "base", "m", "ep", "ml.m5.large", "poc", "$model_input", "m", "evaluated",
+        "chatbot", "base", "m", "ep", "ml.m5.large", "poc", "Answer this. $model_input", "m", "evaluated",
         dataset_scores={"rougeL": 0.4, "polite": 0.9}, records=ev.read_records(output), output_path=str(output),
         latency_p50_s=1.2,
     )  # fmt: skip
-    assert result.records.to_dict("records") == [{"model_output": "x", "words": 3}]
+    assert list(result.records["words"]) == [8, 2]
     measured = ev.bar_measurements(result)
-    assert measured["politeness_rate"] == 0.9 and measured["latency_s"] == 1.2 and measured["words"] == 3.0
+    # Naxt's checks come from the answers themselves (helpers.checks), not from the metric pipeline's scores
+    assert measured["politeness_rate"] == 0.5 and measured["declines_uncovered_rate"] == 1.0
+    assert measured["grounded_rate"] == 0.0 and measured["no_echo_rate"] == 1.0  # only the covered question counts
+    assert measured["rougeL"] == 0.4 and measured["latency_s"] == 1.2 and measured["words"] == 8.0
 
     class FakeS3:
         keys: list = []

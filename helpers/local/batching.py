@@ -7,8 +7,8 @@ leave at their own ``max_new_tokens``, stop string, deadline or cancellation.
 
 Two *lanes*, each a pipeline over the same cached model:
 
-* ``base``: the model as shipped, with OpenVINO's prefix cache (a prompt that starts like a recent one reuses
-  the keys and values of that beginning).
+* ``base``: the model as shipped (with OpenVINO's prefix cache in precision ``exact``: a prompt that starts like a
+  recent one reuses the keys and values of that beginning).
 * ``lora``: made on first use, for endpoints whose model data holds a LoRA adapter. Its graph has a LoRA branch
   on every projection; OpenVINO applies one adapter configuration to a whole step, so the lane serves one adapter
   at a time and switches, in order of arrival, when the requests of the current one are done. It has no prefix
@@ -35,12 +35,17 @@ from typing import Any
 
 log = logging.getLogger("helpers.local.batching")
 
-# OpenVINO CPU properties per precision. "exact": float32 arithmetic and no dynamic quantisation of activations,
-# so a request's greedy answer does not depend on which others share its steps. "fast": the plugin's defaults
-# (bfloat16 and int8 activations where the CPU has them): faster, but answers may vary with the batch.
+# How the CPU computes, per WORKSHOP_ENGINE_PRECISION. "fast": OpenVINO's defaults (bfloat16, and int8 activations
+# for the 4-bit weights, where the CPU has them); the kernels depend on how many tokens a step has, so a greedy answer
+# can change with the requests sharing its steps, and a prompt partly served from a prefix cache could answer
+# differently from the same prompt computed whole: the prefix cache is off. "exact": float32 and no dynamic
+# quantisation: the same answer whatever shares a step, so the prefix cache is on. About 30% slower.
 PRECISIONS: dict[str, dict[str, Any]] = {
-    "exact": {"INFERENCE_PRECISION_HINT": "f32", "DYNAMIC_QUANTIZATION_GROUP_SIZE": 0},
-    "fast": {},
+    "fast": {"properties": {}, "prefix_cache": False},
+    "exact": {
+        "properties": {"INFERENCE_PRECISION_HINT": "f32", "DYNAMIC_QUANTIZATION_GROUP_SIZE": 0},
+        "prefix_cache": True,
+    },
 }
 KV_BLOCK_TOKENS = 32  # the CPU plugin's paged-attention block
 _YIELD_S = 0.0002  # step() holds the GIL: after each one, let the server's threads run

@@ -79,31 +79,47 @@ def _words(text: str) -> list[str]:
     return [w.strip(".,'") for w in _WORD.findall(text.lower()) if w.strip(".,'") not in _STOPWORDS]
 
 
-def _split_prompt(messages: list[dict[str, str]]) -> tuple[str, str]:
-    """Split a conversation into (source text, question): the question is the last short line."""
+_PASSAGE_HEAD = re.compile(r"^\[\d+\][^\n]*\n", re.M)
+_MATERIAL_WORDS = 40  # a block of the prompt with at least this many words is material, not an instruction
+
+
+def split_prompt(messages: list[dict[str, str]]) -> tuple[str, str]:
+    """Split a prompt into (material, question): what to extract from, and what it asks.
+
+    The material is never the instructions when the prompt sets them apart: the numbered policy passages when
+    there are any (``[1] title`` blocks); else the last block (between blank lines) of at least 40 words, which is
+    where a template puts the transcript; else the last block, if the prompt has several. ``Question:`` lines are
+    not material. The question is the prompt's ``Question:`` line, else its last short line.
+    """
     text = "\n".join(m["content"] for m in messages if m["role"] != "assistant")
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    passages = [b[m.end() :] for b in blocks if (m := _PASSAGE_HEAD.search(b))]
+    long_blocks = [b for b in blocks if len(b.split()) >= _MATERIAL_WORDS]
+    if passages:
+        material = "\n".join(passages)
+    else:
+        material = long_blocks[-1] if long_blocks else (blocks[-1] if blocks else "")
+    material = "\n".join(ln for ln in material.splitlines() if not ln.strip().lower().startswith("question:"))
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    question = ""
-    for line in reversed(lines):
-        if len(line.split()) <= 40:
-            question = line
-            break
-    return text, question
+    asked = [ln.split(":", 1)[1].strip() for ln in lines if ln.lower().startswith("question:")]
+    question = asked[-1] if asked else next((ln for ln in reversed(lines) if len(ln.split()) <= 40), "")
+    return material, question
 
 
 class ExtractiveEngine(Engine):
-    """Picks the source sentences that best cover the prompt: no neural model, fully deterministic."""
+    """Picks the sentences of the prompt's material (the transcript, or the policy passages) that best cover it and
+    its question: no neural model, fully deterministic, never the prompt's instructions (:func:`split_prompt`)."""
 
     name = "extractive"
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
-        """Return the top-scoring sentences of the prompt's source text, in their original order."""
+        """Return the top-scoring sentences of the material, in their original order."""
         messages = request.messages or [{"role": "user", "content": request.prompt or ""}]
-        text, question = _split_prompt(messages)
+        text, question = split_prompt(messages)
         sentences = [s.strip() for s in _SENTENCE.split(text) if len(s.split()) >= 4 and s.strip() != question]
         if not sentences:
-            answer = "I could not find enough text in the request to answer from."
-            return GenerationResult(answer, len(text.split()), len(answer.split()))
+            answer = "I could not find a transcript or policy passages in the request to answer from."
+            return GenerationResult(answer, len(question.split()), len(answer.split()))
         freq = Counter(_words(text))
         q_words = set(_words(question))
         scored = []
@@ -170,8 +186,9 @@ class SmolLM2Engine(Engine):
     """SmolLM2-135M-Instruct on the CPU, served by OpenVINO GenAI with continuous batching
     (:mod:`helpers.local.batching`), from the shipped GGUF file converted once (:mod:`helpers.local.openvino_model`).
 
-    Settings, read when the engine loads: ``WORKSHOP_ENGINE_PRECISION`` (``exact``, the default: float32, the same
-    greedy answer whichever requests share a step; or ``fast``), ``WORKSHOP_ENGINE_MAX_BATCH`` (16) and
+    Settings, read when the engine loads: ``WORKSHOP_ENGINE_PRECISION`` (``fast``, the default, or ``exact``: float32,
+    the same greedy answer whichever requests share a step; see :data:`batching.PRECISIONS`),
+    ``WORKSHOP_ENGINE_MAX_BATCH`` (16) and
     ``WORKSHOP_ENGINE_KV_TOKENS`` (8,192: the KV cache of the requests in progress).
     """
 
@@ -180,7 +197,7 @@ class SmolLM2Engine(Engine):
     def __init__(self, precision: str | None = None, max_batch: int | None = None) -> None:
         from .batching import PRECISIONS
 
-        self.precision = precision or os.environ.get("WORKSHOP_ENGINE_PRECISION", "exact")
+        self.precision = precision or os.environ.get("WORKSHOP_ENGINE_PRECISION", "fast")
         if self.precision not in PRECISIONS:
             raise EngineUnavailable(f"WORKSHOP_ENGINE_PRECISION must be one of {', '.join(PRECISIONS)}")
         self.max_batch = max_batch or int(os.environ.get("WORKSHOP_ENGINE_MAX_BATCH", "16"))
@@ -224,7 +241,8 @@ class SmolLM2Engine(Engine):
         header = openvino_model.metadata(self.model_dir)
         context, self.layers = header["context_length"], header["block_count"]
         self.tokenizer = ov_genai.Tokenizer(str(gguf))
-        properties = batching.PRECISIONS[self.precision]
+        properties = batching.PRECISIONS[self.precision]["properties"]
+        prefix_cache = batching.PRECISIONS[self.precision]["prefix_cache"]
         blocks = math.ceil(self.kv_tokens / batching.KV_BLOCK_TOKENS)
 
         def make_pipeline(lora: bool) -> Any:
@@ -233,7 +251,7 @@ class SmolLM2Engine(Engine):
             scheduler.max_num_seqs = self.max_batch
             scheduler.max_num_batched_tokens = 256  # prompts are fed in chunks: decoding requests are not stalled
             scheduler.dynamic_split_fuse = True
-            scheduler.enable_prefix_caching = not lora
+            scheduler.enable_prefix_caching = prefix_cache and not lora
             extra = {}
             if lora:
                 placeholder = batching.placeholder_adapter(self.model_dir)
