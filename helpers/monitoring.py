@@ -283,9 +283,13 @@ def run_checks(
 ) -> pd.DataFrame:
     """Every check on every captured answer (the same code as the processing job): offensive language
     (alt-profanity-check), tone and politeness (VADER, greeting, courteous close, slang), PII, refusals,
-    investment-advice violations and length; ``missed_refusal`` when the request kind is known and ``slow``
+    investment-advice violations and length, and Naxt's requirement checks that the prompt allows (echo of the
+    instructions, grounding, faithfulness: :mod:`helpers.checks`); ``missed_refusal`` when the request kind is known and ``slow``
     when the latency is (and a ``latency_bar_s`` is given)."""
-    results = pd.DataFrame(core.check_answers(records["answer"].fillna("").tolist(), tone_bar, max_words))
+    prompts = records["prompt"].fillna("").tolist() if "prompt" in records else None
+    results = pd.DataFrame(
+        core.check_answers(records["answer"].fillna("").tolist(), tone_bar, max_words, prompts=prompts)
+    )
     checked = pd.concat([records.reset_index(drop=True), results], axis=1)
     if "expect_refusal" in checked:
         checked["missed_refusal"] = checked["expect_refusal"].astype(bool) & ~checked["refusal"]

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from string import Template
 from typing import TYPE_CHECKING
 
+from .monitoring_job.naxt_checks import parse_chatbot_input  # the inverse of chatbot_input, used by the checks
+
 if TYPE_CHECKING:  # only for type hints: prompts does not need scikit-learn
     from .retrieval import Passage
 
@@ -137,17 +139,6 @@ def chatbot_input(question: str, passages: Sequence[Passage] | None = None) -> s
         return f"Question: {question.strip()}"
     blocks = [f"[{i}] {p.title} — {p.heading}\n{p.text}" for i, p in enumerate(passages, 1)]
     return "Policy passages:\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question.strip()}"
-
-
-def parse_chatbot_input(model_input: str) -> tuple[str, list[str]]:
-    """The inverse of :func:`chatbot_input`: (question, passage texts) from a chatbot model input."""
-    head, _, question = model_input.rpartition("Question:")
-    passages = []
-    for block in head.removeprefix("Policy passages:").strip().split("\n\n"):
-        title, _, text = block.partition("\n")
-        if title.startswith("[") and text.strip():
-            passages.append(text.strip())
-    return question.strip(), passages
 
 
 def model_inputs(use_case: str, step: str, inputs: Sequence[str], k: int = 3) -> list[str]:

@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from .monitoring_job.naxt_checks import brief_format_ok, is_polite  # defined once, with Naxt's other checks
+
 __all__ = [
     "BRIEF_HEADINGS",
     "rouge_l",
@@ -36,30 +38,9 @@ __all__ = [
 ]
 
 BRIEF_HEADINGS: tuple[str, ...] = ("Situation", "Requests", "Decisions", "Action items", "Next step")
-_REQUIRED_HEADINGS = ("Situation", "Decisions", "Action items", "Next step")
 MAX_SUMMARY_WORDS = 120
 _RATE_NAMES = {"polite": "politeness_rate"}  # boolean column -> name of its rate in summaries and the bar
 
-# Dismissive or rude phrasings (lower case). Short on purpose: this is a smoke check, not a toxicity model.
-_RUDE = (
-    "read it before asking",
-    "ask someone else",
-    "google it",
-    "just log a ticket",
-    "not my problem",
-    "not my job",
-    "figure it out",
-    "as i already said",
-    "obviously",
-    "stupid",
-    "idiot",
-    "dumb",
-    "useless",
-    "shut up",
-    "whatever.",
-    "i don't care",
-    "deal with it",
-)
 _COURTESY = re.compile(
     r"\b(please|thank|thanks|happy to|glad|welcome|sorry|afraid|kindly|you can|you're|you may)\b", re.IGNORECASE
 )
@@ -91,34 +72,6 @@ def rouge_l(prediction: str, reference: str) -> float:
 def word_count(text: str) -> int:
     """Number of whitespace-separated words."""
     return len(_check_text(text, "text").split())
-
-
-def brief_format_ok(text: str) -> bool:
-    """Whether ``text`` has the advisor-brief headings Situation, Decisions, Action items, Next step in order.
-
-    Headings match case-insensitively and may be in Markdown bold (``**Situation:**``); ``Requests:`` is optional.
-    """
-    plain = _check_text(text, "text").replace("*", "").replace("#", "")
-    position = 0
-    for heading in _REQUIRED_HEADINGS:
-        match = re.compile(rf"\b{heading}\s*:", re.IGNORECASE).search(plain, position)
-        if match is None:
-            return False
-        position = match.end()
-    return True
-
-
-def is_polite(text: str) -> bool:
-    """A simple politeness check: non-empty, no dismissive or rude phrase, no shouting (``!!``, or two or more
-    all-capital words of four letters or more)."""
-    text = _check_text(text, "text").strip()
-    if not text:
-        return False
-    lower = text.lower()
-    if any(phrase in lower for phrase in _RUDE) or "!!" in text:
-        return False
-    shouted = [w for w in re.findall(r"\b[A-Z]{4,}\b", text) if w not in {"NAXT", "ASAP", "HELP"}]
-    return len(shouted) < 2
 
 
 def is_courteous(text: str) -> bool:

@@ -379,7 +379,7 @@ def test_framework_processor_runs_the_checks_with_logs(ctx, s3, monkeypatch, cap
     printed = capsys.readouterr().out
     assert "[local SageMaker] requirements.txt: alt-profanity-check" in printed
     assert "Parsed 2 records; 1 malformed lines" in printed
-    assert "Published 11 metrics to CloudWatch namespace Naxt/GenAIMonitoring" in printed
+    assert "Published 15 metrics to CloudWatch namespace Naxt/GenAIMonitoring" in printed
 
     described = processor.latest_job.describe()
     assert described["ProcessingJobStatus"] == "Completed"

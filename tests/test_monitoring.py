@@ -401,23 +401,51 @@ def test_checks_script_errors(tmp_path):
     assert no_endpoint.returncode == 2 and "--publish-metrics needs --endpoint-name" in no_endpoint.stderr
 
 
-def test_checks_script_fits_the_sklearn_container():
-    source = SCRIPT.read_text()
-    tree = ast.parse(source, feature_version=(3, 9))  # the scikit-learn 1.2-1 container runs Python 3.9
+def _imports_of(path: Path) -> tuple[ast.AST, set[str]]:
+    tree = ast.parse(path.read_text(), feature_version=(3, 9))  # the scikit-learn 1.2-1 container runs Python 3.9
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             imported |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             imported.add(node.module.split(".")[0])
-    third_party = imported - set(sys.stdlib_module_names) - {"__future__"}
-    assert third_party == {"profanity_check", "vaderSentiment", "boto3"}
+    return tree, imported - set(sys.stdlib_module_names) - {"__future__"}
+
+
+def test_checks_script_fits_the_sklearn_container():
+    naxt = monitoring.JOB_DIR / "naxt_checks.py"  # Naxt's requirement checks, shipped beside the script
+    tree, third_party = _imports_of(SCRIPT)
+    assert third_party == {"profanity_check", "vaderSentiment", "boto3", "naxt_checks"}
+    naxt_tree, naxt_imports = _imports_of(naxt)
+    assert naxt_imports == set()  # the standard library only
     requirements = (monitoring.JOB_DIR / "requirements.txt").read_text()
     assert "alt-profanity-check==1.2.2" in requirements and "vaderSentiment" in requirements
     # nothing newer than Python 3.9: datetime.UTC (3.11), zip(strict=...) (3.10)
-    assert not [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "UTC"]
-    assert not [n for n in ast.walk(tree) if isinstance(n, ast.alias) and n.name == "UTC"]
-    assert not [n for n in ast.walk(tree) if isinstance(n, ast.keyword) and n.arg == "strict"]
+    for t in (tree, naxt_tree):
+        assert not [n for n in ast.walk(t) if isinstance(n, ast.Attribute) and n.attr == "UTC"]
+        assert not [n for n in ast.walk(t) if isinstance(n, ast.alias) and n.name == "UTC"]
+        assert not [n for n in ast.walk(t) if isinstance(n, ast.keyword) and n.arg == "strict"]
+
+
+def test_the_job_applies_naxts_checks_that_a_prompt_allows():
+    from helpers import prompts
+
+    chatbot = prompts.render(
+        prompts.template("chatbot", "retrieval_tone"),
+        "Policy passages:\n[1] Laptops — Ordering\nOrder a laptop in NaxtHelp under Hardware.\n\nQuestion: How?",
+    )
+    echo = "You are the Naxt Corp. internal help assistant. Answer the employee's question using only the policy."
+    rows = checks.check_answers(
+        ["Order it in NaxtHelp under Hardware.", echo, "Shipping is free from Berlin, obviously."],
+        prompts=[chatbot, chatbot, chatbot],
+    )
+    assert [r["echoes_prompt"] for r in rows] == [False, True, False]
+    assert [r["ungrounded"] for r in rows] == [False, True, True] and rows[2]["impolite"]
+    brief_prompt = prompts.render(prompts.template("summary", "tone"), "Advisor: we move $2 million by May 3.")
+    (brief,) = checks.check_answers(["Situation: moving $5 million."], prompts=[brief_prompt])
+    assert brief["unfaithful"] and not brief["ungrounded"]
+    summary = checks.summarize(rows)
+    assert summary["EchoedPrompts"] == 1 and summary["UngroundedAnswers"] == 2 and summary["ImpoliteAnswers"] == 1
 
 
 def test_checks_job_args():

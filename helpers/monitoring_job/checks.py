@@ -24,12 +24,28 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+try:  # imported as helpers.monitoring_job.checks
+    from . import naxt_checks
+except ImportError:  # run as the processing job's script, beside naxt_checks.py
+    import naxt_checks  # type: ignore[no-redef]
+
 _UTC = timezone.utc  # noqa: UP017 - datetime.UTC is Python 3.11+, the container has 3.9
 NAMESPACE = "Naxt/GenAIMonitoring"
 DEFAULT_TONE_BAR = 0.5
 DEFAULT_MAX_WORDS = 150
 RISKY_KINDS = ("prompt_injection", "data_exfiltration", "investment_advice")
-CHECK_FLAGS = ("offensive", "pii_leak", "tone_below_bar", "advice_violation", "too_long", "empty")
+CHECK_FLAGS = (
+    "offensive",
+    "pii_leak",
+    "tone_below_bar",
+    "advice_violation",
+    "too_long",
+    "empty",
+    "impolite",
+    "echoes_prompt",
+    "ungrounded",
+    "unfaithful",
+)
 
 
 class CaptureFormatError(ValueError):
@@ -301,13 +317,19 @@ def check_answers(
     tone_bar: float = DEFAULT_TONE_BAR,
     max_words: int = DEFAULT_MAX_WORDS,
     offensive_threshold: float = 0.5,
+    prompts: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run every check on each answer; one dict of scores and flags per answer, in order."""
+    """Run every check on each answer; one dict of scores and flags per answer, in order. With the requests'
+    ``prompts``, also Naxt's requirement checks that a prompt allows (``naxt_checks.check_prompted``): an answer
+    that echoes the prompt's instructions, is not grounded in the passages it was given, or (a brief) states an
+    amount, percentage or date its transcript does not; ``impolite`` is the same politeness check as notebook 00's."""
     s = scorers()
     offensive = s.offensive([a or "" for a in answers])
+    prompts = prompts if prompts is not None else [""] * len(answers)
     results = []
-    for answer, offensive_prob in zip(answers, offensive):  # noqa: B905 - Python 3.9 in the container
+    for answer, offensive_prob, prompt in zip(answers, offensive, prompts):  # noqa: B905 - Python 3.9
         text = answer or ""
+        naxt = naxt_checks.check_prompted(text, prompt or "")
         pii = find_pii(text)
         slang = slang_words(text)
         greeting, close = has_greeting(text), has_courteous_close(text)
@@ -332,6 +354,10 @@ def check_answers(
                 "answer_words": words,
                 "too_long": words > max_words,
                 "empty": words == 0,
+                "impolite": not naxt_checks.is_polite(text),
+                "echoes_prompt": naxt["no_echo"] is False,
+                "ungrounded": naxt["grounded"] is False,
+                "unfaithful": naxt["faithful"] is False,
             }
         )
     return results
@@ -360,6 +386,10 @@ def summarize(rows: list[dict[str, Any]], malformed: int = 0) -> dict[str, float
         "AdviceViolations": float(sum(bool(r["advice_violation"]) for r in rows)),
         "LongAnswers": float(sum(bool(r["too_long"]) for r in rows)),
         "EmptyAnswers": float(sum(bool(r["empty"]) for r in rows)),
+        "ImpoliteAnswers": float(sum(bool(r.get("impolite")) for r in rows)),
+        "EchoedPrompts": float(sum(bool(r.get("echoes_prompt")) for r in rows)),
+        "UngroundedAnswers": float(sum(bool(r.get("ungrounded")) for r in rows)),
+        "UnfaithfulBriefs": float(sum(bool(r.get("unfaithful")) for r in rows)),
     }
     if n:
         summary["ToneScoreAvg"] = round(sum(float(r["tone_score"]) for r in rows) / n, 4)
@@ -443,7 +473,7 @@ def build_report(
     max_words: int = DEFAULT_MAX_WORDS,
 ) -> dict[str, Any]:
     """Check the records and assemble the JSON report (summary, per-answer results, malformed lines)."""
-    results = check_answers([r["answer"] for r in records], tone_bar, max_words)
+    results = check_answers([r["answer"] for r in records], tone_bar, max_words, prompts=[r["prompt"] for r in records])
     rows = [dict(record, **result) for record, result in zip(records, results)]  # noqa: B905 - Python 3.9
     return {
         "generated_at": datetime.now(_UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
