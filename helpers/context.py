@@ -63,10 +63,17 @@ def detect_mode() -> str:
 
 
 def setup(mode: str | None = None, quiet: bool = False) -> WorkshopContext:
-    """Prepare this kernel for the workshop and print one banner line; safe to call again."""
+    """Prepare this kernel for the workshop and print one banner line; safe to call again.
+
+    A kernel keeps the mode of its first ``setup()``: local mode changes the process (placeholder credentials,
+    ``AWS_ENDPOINT_URL``, SDK patches), so switching mode needs a kernel restart and is refused with a
+    ``SetupError`` that says so.
+    """
     global _CONTEXT
     mode = mode or detect_mode()
-    if _CONTEXT is not None and _CONTEXT.mode == mode:
+    if _CONTEXT is not None and _CONTEXT.mode != mode:
+        raise SetupError(_switch_message(_CONTEXT.mode, mode))
+    if _CONTEXT is not None:
         if not quiet:
             print(_CONTEXT.banner())
         return _CONTEXT
@@ -77,9 +84,24 @@ def setup(mode: str | None = None, quiet: bool = False) -> WorkshopContext:
     return context
 
 
+def _switch_message(current: str, wanted: str) -> str:
+    """Why a kernel set up for one mode cannot switch to the other, and what to do instead."""
+    return (
+        f"This kernel is already set up for {current} mode and cannot switch to {wanted} mode: "
+        + (
+            "local mode pointed boto3 and the SageMaker SDK at the local server (AWS_ENDPOINT_URL, placeholder "
+            "credentials, SDK patches), so AWS calls from this process would still go to localhost. "
+            if current == "local"
+            else "the clients and objects made so far talk to AWS. "
+        )
+        + f"Restart the kernel (Kernel > Restart Kernel), then run helpers.setup(mode={wanted!r}) as the first "
+        f"cell (or set WORKSHOP_MODE={wanted} in the kernel's environment before it starts)."
+    )
+
+
 # ------------------------------------------------------------------------------------------ local mode
 def _setup_local() -> WorkshopContext:
-    from .local import config, server
+    from .local import catalog, config, server
 
     port = config.port()
     info = server.status(port)
@@ -102,6 +124,8 @@ def _setup_local() -> WorkshopContext:
         "AWS_REGION": region,
         "SAGEMAKER_USER_CONFIG_OVERRIDE": str(_sdk_config_file()),
         "DISABLE_FMEVAL_TELEMETRY": "true",
+        # fmeval's JumpStartModelRunner reads the JumpStart manifests over HTTP(S), not through boto3.
+        catalog.FMEVAL_BASE_URL_FORMAT_ENV: catalog.fmeval_base_url_format(config.url(port)),
     }
     os.environ.update(env)
     for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"):

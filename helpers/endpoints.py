@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -137,6 +138,21 @@ def _stream_text(line: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------ deploy errors
+def resource_name(base: str, max_length: int = 63) -> str:
+    """A unique endpoint, endpoint config or model name from ``base`` and the time, valid on SageMaker.
+
+    SageMaker refuses names outside ``^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``, so each run of other characters (the
+    dots in ``llama-3.2-1b``, underscores, spaces) becomes one ``-``, and the base is trimmed to leave room for
+    the SDK's timestamp (``name_from_base``).
+    """
+    from sagemaker.utils import name_from_base
+
+    safe = re.sub(r"-{2,}", "-", re.sub(r"[^a-zA-Z0-9-]+", "-", base)).strip("-")
+    if not safe:
+        raise ValueError(f"Cannot make a SageMaker name from {base!r}: it has no letter or digit.")
+    return name_from_base(safe, max_length=max_length)
+
+
 def supported_instance_types(model_id: str, session: Any) -> list[str]:
     """The hosting instance types the JumpStart spec lists for a model."""
     from sagemaker.jumpstart.accessors import JumpStartModelsAccessor

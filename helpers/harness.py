@@ -113,10 +113,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "local_sagemaker: the test talks to the session's local SageMaker")
 
 
+def is_notebook_cell(item: pytest.Item) -> bool:
+    """True for a notebook cell collected by nbval (``IPyNbCell`` in nbval 0.11), or any item of an ``.ipynb``."""
+    try:
+        from nbval.plugin import IPyNbCell
+    except ImportError:  # nbval missing or renamed: the file suffix still tells
+        IPyNbCell = ()  # noqa: N806
+    return isinstance(item, IPyNbCell) or Path(str(getattr(item, "path", ""))).suffix == ".ipynb"
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Start the local SageMaker before the first kernel when notebooks are among the tests."""
-    notebooks = any(type(item).__name__ == "NbCellItem" for item in items)
-    if notebooks and os.environ.get("WORKSHOP_HARNESS_SERVER", "1") != "0":
+    """Start the local SageMaker before the first kernel when notebooks are among the tests.
+
+    Started here, it stops with the session (``exit_with``); a kernel that found none would start one that
+    outlives pytest.
+    """
+    if any(is_notebook_cell(item) for item in items) and os.environ.get("WORKSHOP_HARNESS_SERVER", "1") != "0":
         ensure_server()
 
 

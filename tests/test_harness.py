@@ -73,3 +73,44 @@ def test_a_hanging_cell_fails(tmp_path):
     result = _run_nbval(notebook, "--nbval-cell-timeout=3")
     assert result.returncode == 1
     assert "timeout" in result.stdout.lower() or "timed out" in result.stdout.lower()
+
+
+def _serving_on(port: int) -> list[int]:
+    """Process ids of ``helpers.local serve`` processes for ``port`` (zombies excluded)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+            state = (proc / "stat").read_text().split(")")[-1].split()[0]
+        except OSError:
+            continue
+        if b"helpers.local" in args and b"serve" in args and str(port).encode() in args and state != "Z":
+            pids.append(int(proc.name))
+    return pids
+
+
+def test_a_notebooks_only_session_leaves_no_server_behind(tmp_path):
+    """Only notebooks collected: the harness starts the server (tied to pytest) before the first kernel, and
+    nothing of that run is left serving when pytest has exited."""
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    notebook = _notebook(
+        tmp_path / "setup_only.ipynb", "import helpers\nctx = helpers.setup()\nassert ctx.mode == 'local'"
+    )
+    try:
+        result = _run_nbval(notebook, env={"WORKSHOP_HARNESS_SERVER": "1", "WORKSHOP_TEST_PORT": str(port)})
+        assert result.returncode == 0, result.stdout[-3000:]
+        deadline = time.time() + 15  # a server tied to pytest notices its exit within a second or two
+        while time.time() < deadline and _serving_on(port):
+            time.sleep(0.2)
+        assert not _serving_on(port), f"a local SageMaker on port {port} outlived its pytest session"
+    finally:
+        for pid in _serving_on(port):  # never leave one behind, even when the test fails
+            os.kill(pid, signal.SIGTERM)

@@ -420,3 +420,32 @@ def test_a_server_started_for_a_process_stops_with_it(tmp_path):
     while time.time() < deadline and running(info["pid"]):
         time.sleep(0.2)
     assert not running(info["pid"]), "the server stopped answering but its process is still alive"
+
+
+def test_fmeval_jumpstart_model_runner_reads_the_local_catalogue(ctx, monkeypatch):
+    """fmeval's own JumpStartModelRunner, as its README shows it: the manifests and spec it fetches itself (over
+    HTTP, from JUMPSTART_BUCKET_BASE_URL_FORMAT) come from the local S3, and nothing else is contacted."""
+    import socket
+
+    from fmeval.model_runners.sm_jumpstart_model_runner import JumpStartModelRunner
+
+    predictor = _deploy(ctx, TGI_MODEL)
+    contacted: list = []
+    real_connect = socket.socket.connect
+
+    def connect(sock, address):
+        contacted.append(address)
+        if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1"):
+            raise OSError(f"network access beyond the local server: {address}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    try:
+        runner = JumpStartModelRunner(endpoint_name=predictor.endpoint_name, model_id=TGI_MODEL, model_version="*")
+        output, _ = runner.predict("Say hello to a new colleague.")
+    finally:
+        monkeypatch.undo()
+        predictor.delete_model()
+        predictor.delete_endpoint()
+    assert isinstance(output, str) and output.strip()
+    assert contacted and all(address[0] in ("127.0.0.1", "::1") for address in contacted)

@@ -50,6 +50,8 @@ def test_local_setup_points_sdk_and_boto3_at_the_local_server(capsys, monkeypatc
     for part in ("mode=local", "region=us-east-1", "account=123456789012", f"bucket={ctx.bucket}", f"role={ctx.role}"):
         assert part in banner
     assert os.environ["AWS_ENDPOINT_URL"] == config.url()
+    fmeval_base = os.environ["JUMPSTART_BUCKET_BASE_URL_FORMAT"].format("us-east-1", "us-east-1")
+    assert fmeval_base == f"{config.url()}/jumpstart-cache-prod-us-east-1"  # fmeval's manifests: the local S3
     assert ctx.session.boto_region_name == "us-east-1"
     assert ctx.session.account_id() == "123456789012"  # through the local STS, never the real one
     assert ctx.boto_session.client("s3").head_bucket(Bucket=ctx.bucket)
@@ -105,3 +107,34 @@ def test_missing_model_file_says_what_to_do(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(engines.EngineUnavailable, match="make setup"):
         engines.smollm2_gguf_path()
+
+
+@pytest.mark.parametrize("current, wanted", [("local", "aws"), ("aws", "local")])
+def test_switching_mode_in_one_kernel_is_refused(monkeypatch, current, wanted):
+    """A kernel keeps its first mode: local mode's endpoint URL, credentials and SDK patches stay in the process."""
+    import os
+
+    fake = context.WorkshopContext(current, "us-east-1", "123456789012", "bucket", "role", None, None)
+    monkeypatch.setattr(context, "_CONTEXT", fake)
+    monkeypatch.setattr(context, "_setup_local", lambda: pytest.fail("setup() must not touch the process"))
+    monkeypatch.setattr(context, "_setup_aws", lambda: pytest.fail("setup() must not touch the process"))
+    before = dict(os.environ)
+    with pytest.raises(helpers.SetupError) as err:
+        helpers.setup(mode=wanted)
+    message = str(err.value)
+    assert f"already set up for {current} mode" in message and "Restart the kernel" in message
+    assert f"mode={wanted!r}" in message
+    assert dict(os.environ) == before and context._CONTEXT is fake
+    assert helpers.setup(mode=current, quiet=True) is fake  # the same mode is still fine
+
+
+@pytest.mark.usefixtures("local_sagemaker")
+def test_a_local_kernel_refuses_aws_mode(monkeypatch):
+    import os
+
+    monkeypatch.setattr(context, "_CONTEXT", None)
+    ctx = helpers.setup(mode="local", quiet=True)
+    endpoint = os.environ["AWS_ENDPOINT_URL"]
+    with pytest.raises(helpers.SetupError, match="Restart the kernel"):
+        helpers.setup(mode="aws")
+    assert os.environ["AWS_ENDPOINT_URL"] == endpoint and helpers.setup(quiet=True) is ctx

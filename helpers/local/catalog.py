@@ -42,6 +42,22 @@ def gated_bucket(region: str) -> str:
     return os.environ.get(GATED_BUCKET_OVERRIDE) or f"jumpstart-private-cache-prod-{region}"
 
 
+# fmeval reads the JumpStart manifests and specs itself, unsigned, from
+# JUMPSTART_BUCKET_BASE_URL_FORMAT.format(region, region) + "/<key>" (fmeval/constants.py).
+FMEVAL_BASE_URL_FORMAT_ENV = "JUMPSTART_BUCKET_BASE_URL_FORMAT"
+
+
+def fmeval_base_url_format(server_url: str) -> str:
+    """The value of fmeval's ``JUMPSTART_BUCKET_BASE_URL_FORMAT`` that points it at the local S3's content bucket.
+
+    fmeval fills it with ``.format(region, region)``: path-style ``<server>/jumpstart-cache-prod-{}`` (the same
+    bucket as :func:`content_bucket`, the SDK's override included).
+    """
+    override = os.environ.get(CONTENT_BUCKET_OVERRIDE)
+    bucket = override.replace("{", "{{").replace("}", "}}") if override else "jumpstart-cache-prod-{}"
+    return f"{server_url.rstrip('/')}/{bucket}"
+
+
 def bucket_names(region: str) -> list[str]:
     """Return the buckets the SDK reads for ``region``: public content bucket, then gated bucket."""
     return [content_bucket(region), gated_bucket(region)]

@@ -156,12 +156,15 @@ def serve(
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
-    from . import extensions
+    from . import extensions, validation
     from .runtime import LocalRuntime
 
     extensions.apply()
     status = _Status(port)
-    app = _status_app(LocalRuntime(DomainDispatcherApplication(create_backend_app)), status)
+    # AWS's input validation (from botocore's model) first, then the invocations, then moto.
+    app = _status_app(
+        validation.RequestValidation(LocalRuntime(DomainDispatcherApplication(create_backend_app))), status
+    )
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     state = config.state_file(port)
     state.write_text(json.dumps({"pid": os.getpid(), "port": port, "instance_id": status.instance_id}))
@@ -173,6 +176,7 @@ def serve(
     if exit_with:
         threading.Thread(target=_exit_with, args=(exit_with, stop), daemon=True).start()
     threading.Thread(target=_seed, args=(port, status, region), daemon=True).start()
+    threading.Thread(target=validation.warm, daemon=True).start()  # load the service models before requests
     threading.Thread(target=_warm_engines, args=(status, list(warm)), daemon=True).start()
     log.info("local SageMaker listening on %s (instance %s)", config.url(port), status.instance_id)
     code = 0
