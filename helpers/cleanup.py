@@ -145,6 +145,16 @@ def delete_workshop_resources(ctx: Any, resources: list[Resource], confirm: bool
     order = list(KINDS)
     deleted = 0
     for resource in sorted(resources, key=lambda r: order.index(r.kind)):
+        if resource.kind == "endpoint-config":  # the endpoints come first: wait until they are gone
+            _wait_for_endpoints_deleted(ctx, [r.name for r in resources if r.kind == "endpoint"])
         _delete(ctx, resource)
         deleted += 1
+    _wait_for_endpoints_deleted(ctx, [r.name for r in resources if r.kind == "endpoint"])
     return deleted
+
+
+def _wait_for_endpoints_deleted(ctx: Any, names: list[str]) -> None:
+    """Wait until each endpoint is gone: SageMaker lists a deleted endpoint as ``Deleting`` for a while."""
+    waiter = ctx.boto_session.client("sagemaker").get_waiter("endpoint_deleted")
+    for name in names:
+        waiter.wait(EndpointName=name, WaiterConfig={"Delay": 2, "MaxAttempts": 300})

@@ -98,6 +98,7 @@ def test_deploy_capture_predict_metrics_delete(ctx, clients):
 
     predictor.delete_model()
     predictor.delete_endpoint()
+    clients["sagemaker"].get_waiter("endpoint_deleted").wait(EndpointName=name, WaiterConfig={"Delay": 1})
     with pytest.raises(ClientError):
         clients["sagemaker"].describe_endpoint(EndpointName=name)
 
@@ -449,3 +450,36 @@ def test_fmeval_jumpstart_model_runner_reads_the_local_catalogue(ctx, monkeypatc
         predictor.delete_endpoint()
     assert isinstance(output, str) and output.strip()
     assert contacted and all(address[0] in ("127.0.0.1", "::1") for address in contacted)
+
+
+def test_endpoints_take_time_to_create_update_and_delete(ctx, clients):
+    """Creating, Updating and Deleting last a moment, as on AWS: code must use the waiters."""
+    sm, runtime = clients["sagemaker"], clients["sagemaker-runtime"]
+    name = f"test-life-{uuid.uuid4().hex[:6]}"
+    image = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4-tgi2.3-gpu-py311"
+    sm.create_model(ModelName=name, PrimaryContainer={"Image": image}, ExecutionRoleArn=ctx.role)
+    variant = {
+        "VariantName": "AllTraffic",
+        "ModelName": name,
+        "InstanceType": "ml.g5.xlarge",
+        "InitialInstanceCount": 1,
+    }
+    sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[variant])
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=name)
+    assert sm.describe_endpoint(EndpointName=name)["EndpointStatus"] == "Creating"
+    body = json.dumps({"inputs": "Hi", "parameters": {"max_new_tokens": 2}})
+    with pytest.raises(ClientError) as err:  # not InService yet
+        runtime.invoke_endpoint(EndpointName=name, Body=body, ContentType="application/json")
+    assert err.value.response["Error"]["Code"] == "ValidationError"
+    sm.get_waiter("endpoint_in_service").wait(EndpointName=name, WaiterConfig={"Delay": 1})
+    assert runtime.invoke_endpoint(EndpointName=name, Body=body, ContentType="application/json")["Body"].read()
+    sm.update_endpoint(EndpointName=name, EndpointConfigName=name)
+    assert sm.describe_endpoint(EndpointName=name)["EndpointStatus"] == "Updating"
+    sm.get_waiter("endpoint_in_service").wait(EndpointName=name, WaiterConfig={"Delay": 1})
+    sm.delete_endpoint(EndpointName=name)
+    listed = {e["EndpointName"]: e["EndpointStatus"] for e in sm.list_endpoints()["Endpoints"]}
+    assert listed.get(name) == "Deleting"
+    sm.get_waiter("endpoint_deleted").wait(EndpointName=name, WaiterConfig={"Delay": 1})
+    assert name not in {e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]}
+    sm.delete_endpoint_config(EndpointConfigName=name)
+    sm.delete_model(ModelName=name)

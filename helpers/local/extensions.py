@@ -6,6 +6,7 @@ Pinned to moto 5.2.5 (``pyproject.toml``): the patches touch its internals and e
   reject strings that are not instance types.
 * ``UpdateEndpoint`` switches an endpoint to a new endpoint config.
 * ``CreateModel`` rejects a gated JumpStart model whose EULA was not accepted (``ModelAccessConfig``).
+* Endpoints take time to create, update and delete (:mod:`helpers.local.lifecycle`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def _update_endpoint(self: Any) -> Any:
     from moto.core.utils import utcnow
 
     endpoint.last_modified_time = utcnow()
+    from . import lifecycle
+
+    lifecycle.settle(endpoint, "Updating")
     return ActionResult({"EndpointArn": endpoint.arn})
 
 
@@ -125,7 +129,8 @@ def apply() -> None:
     responses.SageMakerResponse.create_endpoint = _quota_checked_create_endpoint(
         responses.SageMakerResponse.create_endpoint
     )
-    from . import processing
+    from . import lifecycle, processing
 
     processing.apply()  # processing jobs that really run
+    lifecycle.apply()  # endpoints spend a moment Creating, Updating and Deleting
     _APPLIED = True
