@@ -6,6 +6,7 @@ Pinned to moto 5.2.5 (``pyproject.toml``): the patches touch its internals and e
   reject strings that are not instance types.
 * ``UpdateEndpoint`` switches an endpoint to a new endpoint config.
 * ``CreateModel`` rejects a gated JumpStart model whose EULA was not accepted (``ModelAccessConfig``).
+* Processing jobs (``processing.py``) and training jobs (``training.py``) really run.
 """
 
 from __future__ import annotations
@@ -128,4 +129,7 @@ def apply() -> None:
     from . import processing
 
     processing.apply()  # processing jobs that really run
+    from . import training
+
+    training.apply()  # training jobs that really run
     _APPLIED = True
