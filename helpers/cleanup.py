@@ -1,7 +1,8 @@
 """Find everything the workshop created, by its tag, and delete it; never touch anything else.
 
-Tagged resources: SageMaker endpoints, endpoint configs, models and pipelines, processing jobs' outputs (S3
-objects under the workshop prefix), CloudWatch alarms, and EventBridge Scheduler schedule groups with the schedules
+Tagged resources: SageMaker training jobs still running (stopped: a finished job cannot be deleted, and costs
+nothing), endpoints, endpoint configs, models and pipelines, jobs' outputs (S3 objects under the workshop prefix,
+tuned models' artifacts included), CloudWatch alarms, and EventBridge Scheduler schedule groups with the schedules
 in them (schedules themselves cannot carry tags, so the workshop puts its schedules in a tagged group). Later
 journeys add their kinds to ``KINDS``.
 """
@@ -54,6 +55,33 @@ def _models(ctx: Any) -> Iterator[Resource]:
     yield from _sagemaker_kind(ctx, "model", "list_models", "Models", "ModelName", "ModelArn")
 
 
+def _training_jobs(ctx: Any) -> Iterator[Resource]:
+    """Tagged training jobs that are still running (InProgress): cleanup stops them."""
+    sm = ctx.boto_session.client("sagemaker")
+    for page in sm.get_paginator("list_training_jobs").paginate(StatusEquals="InProgress"):
+        for item in page["TrainingJobSummaries"]:
+            if _tagged(sm.list_tags(ResourceArn=item["TrainingJobArn"]).get("Tags")):
+                yield Resource("training-job", item["TrainingJobName"], item["TrainingJobArn"])
+
+
+def _stop_training_job(ctx: Any, name: str, timeout_s: float = 900) -> None:
+    """Stop a training job and wait until it has ended (a stopped job still uploads what it saved); one that ended
+    meanwhile needs nothing more."""
+    import time
+
+    sm = ctx.boto_session.client("sagemaker")
+    try:
+        sm.stop_training_job(TrainingJobName=name)
+    except sm.exceptions.ClientError:
+        if sm.describe_training_job(TrainingJobName=name)["TrainingJobStatus"] == "InProgress":
+            raise
+    deadline = time.time() + timeout_s
+    while sm.describe_training_job(TrainingJobName=name)["TrainingJobStatus"] in ("InProgress", "Stopping"):
+        if time.time() > deadline:
+            raise TimeoutError(f"Training job {name} is still stopping after {timeout_s:.0f} s; run cleanup again.")
+        time.sleep(1)
+
+
 def _alarms(ctx: Any) -> Iterator[Resource]:
     cw = ctx.boto_session.client("cloudwatch")
     for alarm in cw.describe_alarms().get("MetricAlarms", []):
@@ -97,6 +125,7 @@ def _s3_objects(ctx: Any) -> Iterator[Resource]:
 def _delete(ctx: Any, resource: Resource) -> None:
     client = ctx.boto_session.client
     actions: dict[str, Callable[[], Any]] = {
+        "training-job": lambda: _stop_training_job(ctx, resource.name),
         "endpoint": lambda: client("sagemaker").delete_endpoint(EndpointName=resource.name),
         "endpoint-config": lambda: client("sagemaker").delete_endpoint_config(EndpointConfigName=resource.name),
         "model": lambda: client("sagemaker").delete_model(ModelName=resource.name),
@@ -111,6 +140,7 @@ def _delete(ctx: Any, resource: Resource) -> None:
 
 # Deletion order: what uses a thing goes before the thing.
 KINDS: dict[str, Callable[[Any], Iterator[Resource]]] = {
+    "training-job": _training_jobs,
     "schedule": _schedules,
     "schedule-group": _schedule_groups,
     "pipeline": _pipelines,
@@ -144,12 +174,20 @@ def delete_workshop_resources(ctx: Any, resources: list[Resource], confirm: bool
         return 0
     order = list(KINDS)
     deleted = 0
+    stopped_jobs = False
+    endpoints = [r.name for r in resources if r.kind == "endpoint"]
     for resource in sorted(resources, key=lambda r: order.index(r.kind)):
-        if resource.kind == "endpoint-config":  # the endpoints come first: wait until they are gone
-            _wait_for_endpoints_deleted(ctx, [r.name for r in resources if r.kind == "endpoint"])
+        if resource.kind == "endpoint-config" and endpoints:  # the endpoints come first: wait until they are gone
+            _wait_for_endpoints_deleted(ctx, endpoints)
+            endpoints = []
         _delete(ctx, resource)
         deleted += 1
-    _wait_for_endpoints_deleted(ctx, [r.name for r in resources if r.kind == "endpoint"])
+        stopped_jobs |= resource.kind == "training-job"
+    _wait_for_endpoints_deleted(ctx, endpoints)
+    if stopped_jobs:  # the stopped jobs uploaded what they had saved under the workshop prefix: that goes too
+        for resource in _s3_objects(ctx):
+            _delete(ctx, resource)
+            deleted += 1
     return deleted
 
 

@@ -34,8 +34,14 @@ class WorkshopContext:
     role: str
     session: Any  # sagemaker.Session
     boto_session: Any  # boto3.Session
-    tags: list[dict[str, str]] = field(default_factory=lambda: [dict(WORKSHOP_TAG)])
+    base_tags: list[dict[str, str]] = field(default_factory=lambda: [dict(WORKSHOP_TAG)])
     prefix: str = PREFIX
+
+    @property
+    def tags(self) -> list[dict[str, str]]:
+        """The tags to put on every resource: a fresh list at each use, because the SDK appends its own tags to the
+        list it is given (a JumpStart model id kept from one deploy would label the next model wrongly)."""
+        return [dict(tag) for tag in self.base_tags]
 
     def s3_uri(self, *parts: str) -> str:
         """``s3://<bucket>/<prefix>/<parts...>``: where the workshop keeps its files."""
@@ -224,9 +230,70 @@ def _patch_sdk_for_local(url: str) -> None:
 
     logs_for_processing_job.__wrapped__ = original_logs
     session_cls.logs_for_processing_job = logs_for_processing_job
+
+    # estimator.fit(logs=True) tails a training job's logs the same way (status every 30 s): locally, stream the log
+    # with the SDK's own printers and ask for the status at every poll. fit(logs=False) and attach() poll every 5 s;
+    # here every 0.5 s.
+    original_job_logs = getattr(session_cls.logs_for_job, "__wrapped__", session_cls.logs_for_job)
+
+    def logs_for_job(self, job_name, wait=False, poll=10, log_type="All", timeout=None):
+        if not wait:
+            return original_job_logs(self, job_name, wait=False, poll=poll, log_type=log_type, timeout=timeout)
+        return _tail_training_job(self, job_name, log_type, timeout)
+
+    logs_for_job.__wrapped__ = original_job_logs
+    session_cls.logs_for_job = logs_for_job
+    original_training_wait = getattr(
+        sagemaker.session._wait_until_training_done, "__wrapped__", sagemaker.session._wait_until_training_done
+    )
+
+    def _wait_until_training_done(callable_fn, desc, poll=5):
+        return original_training_wait(callable_fn, desc, min(poll, 0.5))  # it prints a dot at every poll
+
+    _wait_until_training_done.__wrapped__ = original_training_wait
+    sagemaker.session._wait_until_training_done = _wait_until_training_done
     # The SDK passes an explicit regional STS endpoint, which beats AWS_ENDPOINT_URL.
     sagemaker.utils.sts_regional_endpoint = lambda region: url
     sagemaker.session.sts_regional_endpoint = lambda region: url
+
+
+def _tail_training_job(session: Any, job_name: str, log_type: Any = "All", timeout: float | None = None) -> dict:
+    """``Session.logs_for_job(wait=True)`` for a server that answers at once: the SDK's own steps (status lines, log
+    lines from CloudWatch Logs, the final check and the training seconds), with the status asked every 0.2 s."""
+    import time
+
+    from sagemaker import session as sdk
+
+    if isinstance(log_type, bool):
+        log_type = "All" if log_type else "None"
+    client = session.sagemaker_client
+    description = sdk._wait_until(lambda: client.describe_training_job(TrainingJobName=job_name))
+    print(sdk.secondary_training_status_message(description, None), end="")
+    instance_count, streams, positions, logs, group, dot, color_wrap = sdk._logs_init(
+        session.boto_session, description, job="Training"
+    )
+    last, ended, deadline = description, False, time.time() + timeout if timeout else None
+    while True:
+        if log_type in ("All", "Training"):
+            sdk._flush_log_streams(streams, instance_count, logs, group, job_name, positions, dot, color_wrap)
+        if ended or (deadline and time.time() > deadline):
+            break
+        time.sleep(0.2)
+        description = client.describe_training_job(TrainingJobName=job_name)
+        if sdk.secondary_training_status_changed(description, last):
+            print()
+            print(sdk.secondary_training_status_message(description, last), end="")
+            last = description
+        if description["TrainingJobStatus"] in ("Completed", "Failed", "Stopped"):
+            print()
+            ended = True  # one more read: the lines written just before the end
+    sdk._check_job_status(job_name, description, "TrainingJobStatus")
+    count = instance_count or 1
+    if description.get("TrainingTimeInSeconds") is not None:
+        print("Training seconds:", description["TrainingTimeInSeconds"] * count)
+    if description.get("BillableTimeInSeconds") is not None:
+        print("Billable seconds:", description["BillableTimeInSeconds"] * count)
+    return last
 
 
 def _finished(description: dict[str, Any]) -> dict[str, Any] | None:

@@ -91,3 +91,62 @@ def test_cleanup_selects_by_tag_and_never_touches_the_rest():
     sm.delete_pipeline(PipelineName=theirs)
     scheduler.delete_schedule(Name=theirs, GroupName=theirs)
     scheduler.delete_schedule_group(Name=theirs)
+
+
+SLEEPER = "import time\nprint('training', flush=True)\ntime.sleep(120)\n"
+
+
+def _training_job(ctx, sm, s3, name: str, tags: list[dict[str, str]]) -> None:
+    """A training job (script mode) that runs until it is stopped."""
+    import io
+    import tarfile
+
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        info = tarfile.TarInfo("train.py")
+        info.size = len(SLEEPER)
+        tar.addfile(info, io.BytesIO(SLEEPER.encode()))
+    base = f"{ctx.prefix}/test-cleanup/{name}"
+    s3.put_object(Bucket=ctx.bucket, Key=f"{base}/sourcedir.tar.gz", Body=raw.getvalue())
+    s3.put_object(Bucket=ctx.bucket, Key=f"{base}/data/rows.jsonl", Body=b"{}\n")
+    sm.create_training_job(
+        TrainingJobName=name,
+        RoleArn=ctx.role,
+        AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        HyperParameters={
+            "sagemaker_program": '"train.py"',
+            "sagemaker_submit_directory": f'"s3://{ctx.bucket}/{base}/sourcedir.tar.gz"',
+        },
+        InputDataConfig=[
+            {
+                "ChannelName": "training",
+                "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{ctx.bucket}/{base}/data/"}},
+            }
+        ],
+        OutputDataConfig={"S3OutputPath": f"s3://{ctx.bucket}/{ctx.prefix}/test-cleanup/out"},
+        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
+        StoppingCondition={"MaxRuntimeInSeconds": 300},
+        Tags=tags,
+    )
+
+
+def test_cleanup_stops_the_workshops_running_training_jobs_only():
+    import time
+
+    import helpers
+    from helpers.cleanup import delete_workshop_resources, find_workshop_resources
+
+    ctx = helpers.setup(quiet=True)
+    sm, s3 = ctx.boto_session.client("sagemaker"), ctx.boto_session.client("s3")
+    ours, theirs = f"ours-{uuid.uuid4().hex[:6]}", f"theirs-{uuid.uuid4().hex[:6]}"
+    _training_job(ctx, sm, s3, ours, ctx.tags)
+    _training_job(ctx, sm, s3, theirs, [{"Key": "team", "Value": "someone-else"}])
+    jobs = [r for r in find_workshop_resources(ctx) if r.kind == "training-job"]
+    assert ours in [r.name for r in jobs] and theirs not in [r.name for r in jobs]
+    delete_workshop_resources(ctx, jobs, confirm=True)
+    assert sm.describe_training_job(TrainingJobName=ours)["TrainingJobStatus"] == "Stopped"  # waited for its end
+    assert sm.describe_training_job(TrainingJobName=theirs)["TrainingJobStatus"] == "InProgress"
+    assert not [r for r in find_workshop_resources(ctx) if r.kind == "training-job"]
+    sm.stop_training_job(TrainingJobName=theirs)
+    while sm.describe_training_job(TrainingJobName=theirs)["TrainingJobStatus"] != "Stopped":
+        time.sleep(0.2)

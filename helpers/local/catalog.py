@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 JUMPSTART_DIR: Path = Path(__file__).resolve().parent / "jumpstart"
+TRAINING_SCRIPT_DIR: Path = Path(__file__).resolve().parent / "training_script"
 
 MODELS_MANIFEST_KEY = "models_manifest.json"
 PROPRIETARY_MANIFEST_KEY = "proprietary-sdk-manifest.json"
@@ -220,6 +221,37 @@ def _tar_gz(name: str, text: str) -> bytes:
     return gzip.compress(raw.getvalue(), mtime=0)
 
 
+def recipe_hyperparameters(script_key: str) -> dict[str, dict[str, Any]]:
+    """The algorithm hyperparameters (type, default and JumpStart's constraints) of the specs whose training script
+    is ``script_key``: the recipe that script bundle implements."""
+    table: dict[str, dict[str, Any]] = {}
+    for _, spec in sorted(_specs().items()):
+        if script_key not in (spec.get("training_script_key"), spec.get("training_prepacked_script_key")):
+            continue
+        for hp in spec.get("hyperparameters") or []:
+            if hp.get("scope") == "algorithm":
+                table.setdefault(hp["name"], {k: v for k, v in hp.items() if k not in ("name", "scope")})
+    return table
+
+
+@functools.cache
+def training_sourcedir(script_key: str) -> bytes:
+    """``sourcedir.tar.gz`` for ``script_key``: the workshop's training script (``training_script/``) and the
+    recipe's ``hyperparameters.json``, built reproducibly (sorted members, fixed times and owners, no gzip
+    timestamp): the same source gives the same bytes."""
+    files = {p.name: p.read_bytes() for p in TRAINING_SCRIPT_DIR.iterdir() if p.is_file() and p.suffix != ".pyc"}
+    files["hyperparameters.json"] = (json.dumps(recipe_hyperparameters(script_key), indent=2) + "\n").encode()
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in sorted(files.items()):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), 0, 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            tar.addfile(info, io.BytesIO(data))
+    return gzip.compress(raw.getvalue(), mtime=0)
+
+
 def _placeholder_object(key: str, text: str) -> tuple[str, bytes]:
     """Return (object key, body) for a placeholder at an artifact key or under an artifact prefix."""
     if key.endswith("/"):
@@ -249,11 +281,13 @@ def seed_objects(region: str) -> list[tuple[str, str, bytes, bool]]:
         for key in _artifact_keys(spec):
             obj_key, body = _placeholder_object(key, _placeholder_text(model_id, key))
             add(artifact_bucket, obj_key, body, artifact_public)
-        for name in ("training_script_key", "training_prepacked_script_key", "hosting_script_key"):
-            if spec.get(name):
-                text = f"Workshop local mode placeholder script bundle ({spec[name]}).\n"
-                obj_key, body = _placeholder_object(spec[name], text)
-                add(public, obj_key, body, True)
+        for name in ("training_script_key", "training_prepacked_script_key"):
+            if spec.get(name):  # the fine-tunable entries run the workshop's real training script
+                add(public, spec[name], training_sourcedir(spec[name]), True)
+        if spec.get("hosting_script_key"):
+            text = f"Workshop local mode placeholder script bundle ({spec['hosting_script_key']}).\n"
+            obj_key, body = _placeholder_object(spec["hosting_script_key"], text)
+            add(public, obj_key, body, True)
     return [(b, k, body, pub) for (b, k), (body, pub) in objects.items()]
 
 

@@ -7,6 +7,7 @@ Pinned to moto 5.2.5 (``pyproject.toml``): the patches touch its internals and e
 * ``UpdateEndpoint`` switches an endpoint to a new endpoint config.
 * ``CreateModel`` rejects a gated JumpStart model whose EULA was not accepted (``ModelAccessConfig``).
 * Endpoints take time to create, update and delete (:mod:`helpers.local.lifecycle`).
+* Processing jobs (``processing.py``) and training jobs (``training.py``) really run.
 """
 
 from __future__ import annotations
@@ -133,4 +134,7 @@ def apply() -> None:
 
     processing.apply()  # processing jobs that really run
     lifecycle.apply()  # endpoints spend a moment Creating, Updating and Deleting
+    from . import training
+
+    training.apply()  # training jobs that really run
     _APPLIED = True

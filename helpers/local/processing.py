@@ -210,18 +210,19 @@ def upload_outputs(s3: Any, output_config: dict[str, Any], root: Path, say: Call
 class JobLog:
     """Writes lines to the job's CloudWatch Logs stream: batched, and flushed at least every 0.5 s."""
 
-    def __init__(self, logs: Any, job_name: str):
+    def __init__(self, logs: Any, job_name: str, group: str = LOG_GROUP):
         self.logs = logs
+        self.group = group
         self.stream = f"{job_name}/algo-1-{int(time.time())}"
         self.buffer: list[dict[str, Any]] = []
         self.tail: list[str] = []
         self.lock = threading.Lock()
         self.closed = threading.Event()
         try:
-            logs.create_log_group(logGroupName=LOG_GROUP)
+            logs.create_log_group(logGroupName=group)
         except logs.exceptions.ResourceAlreadyExistsException:
             pass
-        logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=self.stream)
+        logs.create_log_stream(logGroupName=group, logStreamName=self.stream)
         threading.Thread(target=self._flush_regularly, name=f"logs-{job_name}", daemon=True).start()
 
     def write(self, line: str) -> None:
@@ -240,7 +241,7 @@ class JobLog:
         with self.lock:
             events, self.buffer = self.buffer, []
             if events:
-                self.logs.put_log_events(logGroupName=LOG_GROUP, logStreamName=self.stream, logEvents=events)
+                self.logs.put_log_events(logGroupName=self.group, logStreamName=self.stream, logEvents=events)
 
     def close(self) -> None:
         """Flush and stop the timer."""

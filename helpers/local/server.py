@@ -189,6 +189,9 @@ def serve(
         code = 1
     finally:
         state.unlink(missing_ok=True)
+        from . import training
+
+        training.kill_running()  # a training script must not outlive the server that ran it
         log.info("local SageMaker stopped")
         logging.shutdown()
         # Leave now: a worker thread that is not a daemon (a library's, a job runner's) must not keep a stopped
