@@ -311,9 +311,9 @@ def test_attach_and_deploy_answer_with_the_adapter(tuned, ctx):
     assert attached.model_data == estimator.model_data
     payload = {"inputs": PROMPT.format(question="Say hello."), "parameters": {"max_new_tokens": 16}}
     tuned_predictor = attached.deploy(tags=ctx.tags)
-    base_predictor = JumpStartModel(model_id=MODEL_ID, model_version="1.0.0", sagemaker_session=ctx.session).deploy(
-        tags=ctx.tags
-    )
+    base_predictor = JumpStartModel(
+        model_id=MODEL_ID, model_version="1.0.0", role=ctx.role, sagemaker_session=ctx.session
+    ).deploy(tags=ctx.tags)
     try:
         tuned_answer, base_answer = tuned_predictor.predict(payload), base_predictor.predict(payload)
     finally:
