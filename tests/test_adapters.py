@@ -212,3 +212,19 @@ def test_an_endpoint_whose_model_data_holds_an_adapter_serves_it(adapter):
     assert prefixed["choices"][0]["message"]["content"] == peft_answer
     assert f"LoRA adapter from s3://{ctx.bucket}/{key}" in tuned["local_engine"]
     assert "LoRA" not in base["local_engine"] and "ARRR" not in base["choices"][0]["message"]["content"]
+
+
+def test_the_conversion_runs_from_scratch_and_replaces_a_stale_one(tmp_path):
+    """A fresh cache converts the GGUF (named projections, metadata); a folder left by an older conversion (no
+    metadata) is replaced rather than trusted."""
+    from helpers.local.openvino_model import METADATA, ensure_model, metadata
+
+    gguf = smollm2_gguf_path()
+    stale = tmp_path / f"{gguf.stem}-openvino"
+    stale.mkdir()
+    (stale / "openvino_model.xml").write_text("<old/>")
+    folder, converted = ensure_model(gguf, tmp_path)
+    assert converted and folder == stale and (folder / METADATA).exists()
+    assert metadata(folder) == {"source": gguf.name, "context_length": 8192, "block_count": 30}
+    assert "base_model.model.model.layers.29.mlp.down_proj/MatMul" in (folder / "openvino_model.xml").read_text()
+    assert ensure_model(gguf, tmp_path) == (folder, False)  # cached from now on

@@ -189,6 +189,8 @@ def convert(gguf: Path, target: Path) -> Path:
         header = {key: int(reader.fields[f"llama.{key}"].parts[-1][0]) for key in ("context_length", "block_count")}
         (out / METADATA).write_text(json.dumps({"source": gguf.name, **header}, indent=2) + "\n")
         del model
+        if target.exists() and not (target / METADATA).exists():  # left by an older version of this conversion
+            shutil.rmtree(target, ignore_errors=True)
         try:
             out.rename(target)
         except OSError:  # another process finished first
