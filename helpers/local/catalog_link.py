@@ -69,8 +69,8 @@ ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 
 
 def adapter_for_model(container: dict[str, Any]) -> str | None:
-    """The local folder of the LoRA adapter in a model's data (a ``model.tar.gz`` or an uncompressed S3 prefix
-    holding PEFT's ``adapter_config.json`` and ``adapter_model.safetensors``), or None when it holds none.
+    """The local folder of the LoRA adapter in a model's data (a ``model.tar.gz``, or an uncompressed S3 prefix with
+    PEFT's ``adapter_config.json`` and ``adapter_model.safetensors`` at its top), or None when it holds none.
 
     The files are read from the local S3 and unpacked once per artifact version into the model cache, as a
     SageMaker container downloads its model data at start.
@@ -90,12 +90,14 @@ def adapter_for_model(container: dict[str, Any]) -> str | None:
         bucket = backend.get_bucket(bucket_name)
     except Exception:  # a missing bucket: not an adapter (CreateModel already accepted the URI)
         return None
+    # direct look-ups (this runs on every invocation; the bucket also holds capture files, so never list it)
     if key.endswith((".tar.gz", ".tgz")):
-        objects = [obj for name, obj in bucket.keys.items() if name == key]
+        names = [key]
     else:
         prefix = key.rstrip("/") + "/" if key else ""
-        objects = [obj for name, obj in bucket.keys.items() if name.startswith(prefix)]
-    if not objects:
+        names = [prefix + name for name in ADAPTER_FILES]
+    objects = [bucket.keys[name] for name in names if name in bucket.keys]
+    if len(objects) != len(names):
         return None
     version = hashlib.sha256("".join(f"{uri}|{o.name}|{o.etag}" for o in objects).encode()).hexdigest()[:16]
     folder = config.model_cache() / "adapters" / version

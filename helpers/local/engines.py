@@ -207,13 +207,7 @@ class SmolLM2Engine(Engine):
         self.layers = 0
         self._load_lock = threading.Lock()
         self.load_seconds: float | None = None
-        self.converted = False
         self.model_dir: Path | None = None
-
-    @property
-    def model(self) -> Any:
-        """The loaded batcher, or None before :meth:`load`."""
-        return self.batcher
 
     def cache_dir(self) -> Path:
         """Folder of the OpenVINO model made from the GGUF file (exists once converted)."""
@@ -237,7 +231,7 @@ class SmolLM2Engine(Engine):
 
         start = time.perf_counter()
         gguf = smollm2_gguf_path()
-        self.model_dir, self.converted = openvino_model.ensure_model(gguf, config.model_cache())
+        self.model_dir, _converted = openvino_model.ensure_model(gguf, config.model_cache())
         header = openvino_model.metadata(self.model_dir)
         context, self.layers = header["context_length"], header["block_count"]
         self.tokenizer = ov_genai.Tokenizer(str(gguf))
