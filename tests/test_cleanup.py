@@ -150,3 +150,78 @@ def test_cleanup_stops_the_workshops_running_training_jobs_only():
     sm.stop_training_job(TrainingJobName=theirs)
     while sm.describe_training_job(TrainingJobName=theirs)["TrainingJobStatus"] != "Stopped":
         time.sleep(0.2)
+
+
+def test_cleanup_stops_the_workshops_labeling_jobs_and_deletes_its_teams_and_workforce_only():
+    """Our labeling job is stopped (its output under the prefix removed) and our team deleted; their team and job
+    stay, and so does the workforce while their team is in it; once their team is gone, the workforce goes."""
+    import time
+
+    import helpers
+    from helpers.cleanup import delete_workshop_resources, find_workshop_resources
+
+    ctx = helpers.setup(quiet=True)
+    sm, s3 = ctx.boto_session.client("sagemaker"), ctx.boto_session.client("s3")
+    cognito = ctx.boto_session.client("cognito-idp")
+    pool = cognito.create_user_pool(PoolName=f"cleanup-{uuid.uuid4().hex[:6]}")["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="gt")["UserPoolClient"]["ClientId"]
+    workforce = f"cleanup-{uuid.uuid4().hex[:6]}"
+    sm.create_workforce(WorkforceName=workforce, CognitoConfig={"UserPool": pool, "ClientId": client}, Tags=ctx.tags)
+    ours, theirs = f"ours-{uuid.uuid4().hex[:6]}", f"theirs-{uuid.uuid4().hex[:6]}"
+    template = f"s3://{ctx.bucket}/{ctx.prefix}/test-cleanup/template.liquid.html"
+    s3.put_object(
+        Bucket=ctx.bucket, Key=template.split("/", 3)[3], Body=b"<crowd-form>{{ task.input.source }}</crowd-form>"
+    )
+    manifest = f"{ctx.prefix}/test-cleanup/input.manifest"
+    s3.put_object(Bucket=ctx.bucket, Key=manifest, Body=b'{"source": "nobody answers this"}\n')
+    for name, tags, output in (
+        (ours, ctx.tags, ctx.s3_uri("test-cleanup", "labels")),
+        (theirs, [{"Key": "team", "Value": "someone-else"}], f"s3://{ctx.bucket}/elsewhere/labels"),
+    ):
+        cognito.create_group(UserPoolId=pool, GroupName=name)
+        member = {"UserPool": pool, "UserGroup": name, "ClientId": client}
+        arn = sm.create_workteam(
+            WorkteamName=name, MemberDefinitions=[{"CognitoMemberDefinition": member}], Description="d", Tags=tags
+        )["WorkteamArn"]
+        sm.create_labeling_job(
+            LabelingJobName=name,
+            LabelAttributeName="label",
+            InputConfig={"DataSource": {"S3DataSource": {"ManifestS3Uri": f"s3://{ctx.bucket}/{manifest}"}}},
+            OutputConfig={"S3OutputPath": output},
+            RoleArn=ctx.role,
+            HumanTaskConfig={
+                "WorkteamArn": arn,
+                "UiConfig": {"UiTemplateS3Uri": template},
+                "TaskTitle": "t",
+                "TaskDescription": "d",
+                "NumberOfHumanWorkersPerDataObject": 1,
+                "TaskTimeLimitInSeconds": 60,
+            },
+            Tags=tags,
+        )
+    for name in (ours, theirs):
+        while sm.describe_labeling_job(LabelingJobName=name)["LabelingJobStatus"] == "Initializing":
+            time.sleep(0.1)
+
+    found = {(r.kind, r.name) for r in find_workshop_resources(ctx)}
+    assert {("labeling-job", ours), ("workteam", ours)} <= found
+    assert not {k for k in found if k[1] == theirs} and ("workforce", workforce) not in found  # their team is in it
+    delete_workshop_resources(ctx, [r for r in find_workshop_resources(ctx)], confirm=True)
+    described = sm.describe_labeling_job(LabelingJobName=ours)
+    assert described["LabelingJobStatus"] == "Stopped"
+    assert not s3.list_objects_v2(Bucket=ctx.bucket, Prefix=f"{ctx.prefix}/test-cleanup/labels/").get("Contents")
+    assert ours not in [t["WorkteamName"] for t in sm.list_workteams()["Workteams"]]
+    assert sm.describe_labeling_job(LabelingJobName=theirs)["LabelingJobStatus"] == "InProgress"
+    assert sm.describe_workteam(WorkteamName=theirs)["Workteam"]["WorkteamName"] == theirs
+    assert sm.describe_workforce(WorkforceName=workforce)["Workforce"]["WorkforceName"] == workforce
+    sm.stop_labeling_job(LabelingJobName=theirs)
+    while sm.describe_labeling_job(LabelingJobName=theirs)["LabelingJobStatus"] != "Stopped":
+        time.sleep(0.1)
+    sm.delete_workteam(WorkteamName=theirs)
+    assert ("workforce", workforce) in {(r.kind, r.name) for r in find_workshop_resources(ctx)}
+    delete_workshop_resources(ctx, [r for r in find_workshop_resources(ctx) if r.kind == "workforce"], confirm=True)
+    assert sm.list_workforces()["Workforces"] == []
+    for key in ("elsewhere/labels",):
+        for item in s3.list_objects_v2(Bucket=ctx.bucket, Prefix=key).get("Contents", []):
+            s3.delete_object(Bucket=ctx.bucket, Key=item["Key"])
+    cognito.delete_user_pool(UserPoolId=pool)

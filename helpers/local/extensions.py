@@ -8,6 +8,7 @@ Pinned to moto 5.2.5 (``pyproject.toml``): the patches touch its internals and e
 * ``CreateModel`` rejects a gated JumpStart model whose EULA was not accepted (``ModelAccessConfig``).
 * Endpoints take time to create, update and delete (:mod:`helpers.local.lifecycle`).
 * Processing jobs (``processing.py``) and training jobs (``training.py``) really run.
+* Ground Truth: private workforces, work teams and custom labeling jobs (``labeling.py``), with a worker portal.
 """
 
 from __future__ import annotations
@@ -137,4 +138,7 @@ def apply() -> None:
     from . import training
 
     training.apply()  # training jobs that really run
+    from . import labeling
+
+    labeling.apply()  # Ground Truth workforces, work teams and labeling jobs, with a worker portal
     _APPLIED = True

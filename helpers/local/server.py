@@ -157,13 +157,14 @@ def serve(
     from werkzeug.serving import make_server
 
     from . import extensions, validation
+    from .labeling_portal import Portal
     from .runtime import LocalRuntime
 
     extensions.apply()
     status = _Status(port)
-    # AWS's input validation (from botocore's model) first, then the invocations, then moto.
+    # AWS's input validation (from botocore's model) first, then the invocations, the worker portal, then moto.
     app = _status_app(
-        validation.RequestValidation(LocalRuntime(DomainDispatcherApplication(create_backend_app))), status
+        validation.RequestValidation(LocalRuntime(Portal(DomainDispatcherApplication(create_backend_app)))), status
     )
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     state = config.state_file(port)
