@@ -1,10 +1,13 @@
 """Find everything the workshop created, by its tag, and delete it; never touch anything else.
 
-Tagged resources: SageMaker training jobs still running (stopped: a finished job cannot be deleted, and costs
-nothing), endpoints, endpoint configs, models and pipelines, jobs' outputs (S3 objects under the workshop prefix,
-tuned models' artifacts included), CloudWatch alarms, and EventBridge Scheduler schedule groups with the schedules
-in them (schedules themselves cannot carry tags, so the workshop puts its schedules in a tagged group). Later
-journeys add their kinds to ``KINDS``.
+Tagged resources: the executions in progress of the workshop's pipelines (stopped first: SageMaker deletes no
+pipeline while it runs), SageMaker training jobs still running (stopped: a finished job cannot be deleted, and costs
+nothing), endpoints, endpoint configs, models and pipelines, model package groups with their model package versions
+(a versioned package has no tags of its own that the SDK sets: it belongs to its tagged group; a group is deleted
+after its versions, as SageMaker requires) and tagged unversioned model packages, jobs' outputs (S3 objects under the
+workshop prefix, tuned models' artifacts included), CloudWatch alarms, and EventBridge Scheduler schedule groups with
+the schedules in them (schedules themselves cannot carry tags, so the workshop puts its schedules in a tagged group).
+Later journeys add their kinds to ``KINDS``.
 """
 
 from __future__ import annotations
@@ -93,6 +96,68 @@ def _pipelines(ctx: Any) -> Iterator[Resource]:
     yield from _sagemaker_kind(ctx, "pipeline", "list_pipelines", "PipelineSummaries", "PipelineName", "PipelineArn")
 
 
+def _pipeline_executions(ctx: Any) -> Iterator[Resource]:
+    """Executions in progress of the workshop's tagged pipelines: cleanup stops them (their running job with them)."""
+    sm = ctx.boto_session.client("sagemaker")
+    for pipeline in _pipelines(ctx):
+        for page in sm.get_paginator("list_pipeline_executions").paginate(PipelineName=pipeline.name):
+            for item in page["PipelineExecutionSummaries"]:
+                if item["PipelineExecutionStatus"] in ("Executing", "Stopping"):
+                    name = item["PipelineExecutionArn"].rsplit("/", 1)[-1]
+                    yield Resource("pipeline-execution", name, item["PipelineExecutionArn"], group=pipeline.name)
+
+
+def _stop_pipeline_execution(ctx: Any, arn: str, timeout_s: float = 900) -> None:
+    """Stop an execution and wait until it has ended (its running job stops with it); one that ended meanwhile
+    needs nothing more."""
+    import time
+
+    sm = ctx.boto_session.client("sagemaker")
+    try:
+        sm.stop_pipeline_execution(PipelineExecutionArn=arn)
+    except sm.exceptions.ClientError:
+        if sm.describe_pipeline_execution(PipelineExecutionArn=arn)["PipelineExecutionStatus"] == "Executing":
+            raise
+    deadline = time.time() + timeout_s
+    while sm.describe_pipeline_execution(PipelineExecutionArn=arn)["PipelineExecutionStatus"] in (
+        "Executing",
+        "Stopping",
+    ):
+        if time.time() > deadline:
+            raise TimeoutError(
+                f"Pipeline execution {arn} is still stopping after {timeout_s:.0f} s; run cleanup again."
+            )
+        time.sleep(1)
+
+
+def _tagged_model_package_groups(ctx: Any) -> Iterator[dict[str, Any]]:
+    sm = ctx.boto_session.client("sagemaker")
+    for page in sm.get_paginator("list_model_package_groups").paginate():
+        for group in page["ModelPackageGroupSummaryList"]:
+            if _tagged(sm.list_tags(ResourceArn=group["ModelPackageGroupArn"]).get("Tags")):
+                yield group
+
+
+def _model_packages(ctx: Any) -> Iterator[Resource]:
+    """Every version in the workshop's tagged model package groups, and tagged unversioned model packages."""
+    sm = ctx.boto_session.client("sagemaker")
+    for group in _tagged_model_package_groups(ctx):
+        name = group["ModelPackageGroupName"]
+        for page in sm.get_paginator("list_model_packages").paginate(ModelPackageGroupName=name):
+            for item in page["ModelPackageSummaryList"]:
+                arn = item["ModelPackageArn"]
+                yield Resource("model-package", f"{name}/{item['ModelPackageVersion']}", arn, group=name)
+    for page in sm.get_paginator("list_model_packages").paginate(ModelPackageType="Unversioned"):
+        for item in page["ModelPackageSummaryList"]:
+            if _tagged(sm.list_tags(ResourceArn=item["ModelPackageArn"]).get("Tags")):
+                yield Resource("model-package", item["ModelPackageName"], item["ModelPackageArn"])
+
+
+def _model_package_groups(ctx: Any) -> Iterator[Resource]:
+    for group in _tagged_model_package_groups(ctx):
+        yield Resource("model-package-group", group["ModelPackageGroupName"], group["ModelPackageGroupArn"])
+
+
 def _tagged_schedule_groups(ctx: Any) -> Iterator[dict[str, Any]]:
     scheduler = ctx.boto_session.client("scheduler")
     for group in scheduler.list_schedule_groups().get("ScheduleGroups", []):
@@ -125,6 +190,7 @@ def _s3_objects(ctx: Any) -> Iterator[Resource]:
 def _delete(ctx: Any, resource: Resource) -> None:
     client = ctx.boto_session.client
     actions: dict[str, Callable[[], Any]] = {
+        "pipeline-execution": lambda: _stop_pipeline_execution(ctx, resource.arn),
         "training-job": lambda: _stop_training_job(ctx, resource.name),
         "endpoint": lambda: client("sagemaker").delete_endpoint(EndpointName=resource.name),
         "endpoint-config": lambda: client("sagemaker").delete_endpoint_config(EndpointConfigName=resource.name),
@@ -133,6 +199,10 @@ def _delete(ctx: Any, resource: Resource) -> None:
         "schedule": lambda: client("scheduler").delete_schedule(Name=resource.name, GroupName=resource.group),
         "schedule-group": lambda: client("scheduler").delete_schedule_group(Name=resource.name),
         "pipeline": lambda: client("sagemaker").delete_pipeline(PipelineName=resource.name),
+        "model-package": lambda: client("sagemaker").delete_model_package(ModelPackageName=resource.arn),
+        "model-package-group": lambda: client("sagemaker").delete_model_package_group(
+            ModelPackageGroupName=resource.name
+        ),
         "s3-object": lambda: client("s3").delete_object(Bucket=ctx.bucket, Key=resource.name),
     }
     actions[resource.kind]()
@@ -140,10 +210,13 @@ def _delete(ctx: Any, resource: Resource) -> None:
 
 # Deletion order: what uses a thing goes before the thing.
 KINDS: dict[str, Callable[[Any], Iterator[Resource]]] = {
+    "pipeline-execution": _pipeline_executions,
     "training-job": _training_jobs,
     "schedule": _schedules,
     "schedule-group": _schedule_groups,
     "pipeline": _pipelines,
+    "model-package": _model_packages,
+    "model-package-group": _model_package_groups,
     "alarm": _alarms,
     "endpoint": _endpoints,
     "endpoint-config": _endpoint_configs,
@@ -182,7 +255,7 @@ def delete_workshop_resources(ctx: Any, resources: list[Resource], confirm: bool
             endpoints = []
         _delete(ctx, resource)
         deleted += 1
-        stopped_jobs |= resource.kind == "training-job"
+        stopped_jobs |= resource.kind in ("training-job", "pipeline-execution")
     _wait_for_endpoints_deleted(ctx, endpoints)
     if stopped_jobs:  # the stopped jobs uploaded what they had saved under the workshop prefix: that goes too
         for resource in _s3_objects(ctx):

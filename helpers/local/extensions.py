@@ -8,6 +8,7 @@ Pinned to moto 5.2.5 (``pyproject.toml``): the patches touch its internals and e
 * ``CreateModel`` rejects a gated JumpStart model whose EULA was not accepted (``ModelAccessConfig``).
 * Endpoints take time to create, update and delete (:mod:`helpers.local.lifecycle`).
 * Processing jobs (``processing.py``) and training jobs (``training.py``) really run.
+* The model registry works (``registry.py``) and pipelines really execute (``pipelines.py``).
 """
 
 from __future__ import annotations
@@ -137,4 +138,8 @@ def apply() -> None:
     from . import training
 
     training.apply()  # training jobs that really run
+    from . import pipelines, registry
+
+    registry.apply()  # model package groups, versions, approval, deletion; models from packages
+    pipelines.apply()  # pipelines that really execute
     _APPLIED = True
