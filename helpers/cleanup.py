@@ -1,11 +1,14 @@
 """Find everything the workshop created, by its tag, and delete it; never touch anything else.
 
-Tagged resources: SageMaker labeling and training jobs still running (stopped: a finished job cannot be deleted,
-and costs nothing), endpoints, endpoint configs, models and pipelines, Ground Truth work teams and the private
-workforce (only when every team in it is the workshop's: a workforce with other teams stays), jobs' outputs (S3
-objects under the workshop prefix, tuned models' artifacts and labeling output included), CloudWatch alarms, and
-EventBridge Scheduler schedule groups with the schedules in them (schedules themselves cannot carry tags, so the
-workshop puts its schedules in a tagged group). Later journeys add their kinds to ``KINDS``.
+Tagged resources: the executions in progress of the workshop's pipelines (stopped first: SageMaker deletes no
+pipeline while it runs), SageMaker labeling and training jobs still running (stopped: a finished job cannot be
+deleted, and costs nothing), endpoints, endpoint configs, models and pipelines, model package groups with their model
+package versions (a versioned package has no tags of its own that the SDK sets: it belongs to its tagged group; a
+group is deleted after its versions, as SageMaker requires) and tagged unversioned model packages, Ground Truth work
+teams and the private workforce (only when every team in it is the workshop's: a workforce with other teams stays),
+jobs' outputs (S3 objects under the workshop prefix, tuned models' artifacts and labeling output included),
+CloudWatch alarms, and EventBridge Scheduler schedule groups with the schedules in them (schedules themselves cannot
+carry tags, so the workshop puts its schedules in a tagged group). Later journeys add their kinds to ``KINDS``.
 """
 
 from __future__ import annotations
@@ -156,6 +159,68 @@ def _pipelines(ctx: Any) -> Iterator[Resource]:
     yield from _sagemaker_kind(ctx, "pipeline", "list_pipelines", "PipelineSummaries", "PipelineName", "PipelineArn")
 
 
+def _pipeline_executions(ctx: Any) -> Iterator[Resource]:
+    """Executions in progress of the workshop's tagged pipelines: cleanup stops them (their running job with them)."""
+    sm = ctx.boto_session.client("sagemaker")
+    for pipeline in _pipelines(ctx):
+        for page in sm.get_paginator("list_pipeline_executions").paginate(PipelineName=pipeline.name):
+            for item in page["PipelineExecutionSummaries"]:
+                if item["PipelineExecutionStatus"] in ("Executing", "Stopping"):
+                    name = item["PipelineExecutionArn"].rsplit("/", 1)[-1]
+                    yield Resource("pipeline-execution", name, item["PipelineExecutionArn"], group=pipeline.name)
+
+
+def _stop_pipeline_execution(ctx: Any, arn: str, timeout_s: float = 900) -> None:
+    """Stop an execution and wait until it has ended (its running job stops with it); one that ended meanwhile
+    needs nothing more."""
+    import time
+
+    sm = ctx.boto_session.client("sagemaker")
+    try:
+        sm.stop_pipeline_execution(PipelineExecutionArn=arn)
+    except sm.exceptions.ClientError:
+        if sm.describe_pipeline_execution(PipelineExecutionArn=arn)["PipelineExecutionStatus"] == "Executing":
+            raise
+    deadline = time.time() + timeout_s
+    while sm.describe_pipeline_execution(PipelineExecutionArn=arn)["PipelineExecutionStatus"] in (
+        "Executing",
+        "Stopping",
+    ):
+        if time.time() > deadline:
+            raise TimeoutError(
+                f"Pipeline execution {arn} is still stopping after {timeout_s:.0f} s; run cleanup again."
+            )
+        time.sleep(1)
+
+
+def _tagged_model_package_groups(ctx: Any) -> Iterator[dict[str, Any]]:
+    sm = ctx.boto_session.client("sagemaker")
+    for page in sm.get_paginator("list_model_package_groups").paginate():
+        for group in page["ModelPackageGroupSummaryList"]:
+            if _tagged(sm.list_tags(ResourceArn=group["ModelPackageGroupArn"]).get("Tags")):
+                yield group
+
+
+def _model_packages(ctx: Any) -> Iterator[Resource]:
+    """Every version in the workshop's tagged model package groups, and tagged unversioned model packages."""
+    sm = ctx.boto_session.client("sagemaker")
+    for group in _tagged_model_package_groups(ctx):
+        name = group["ModelPackageGroupName"]
+        for page in sm.get_paginator("list_model_packages").paginate(ModelPackageGroupName=name):
+            for item in page["ModelPackageSummaryList"]:
+                arn = item["ModelPackageArn"]
+                yield Resource("model-package", f"{name}/{item['ModelPackageVersion']}", arn, group=name)
+    for page in sm.get_paginator("list_model_packages").paginate(ModelPackageType="Unversioned"):
+        for item in page["ModelPackageSummaryList"]:
+            if _tagged(sm.list_tags(ResourceArn=item["ModelPackageArn"]).get("Tags")):
+                yield Resource("model-package", item["ModelPackageName"], item["ModelPackageArn"])
+
+
+def _model_package_groups(ctx: Any) -> Iterator[Resource]:
+    for group in _tagged_model_package_groups(ctx):
+        yield Resource("model-package-group", group["ModelPackageGroupName"], group["ModelPackageGroupArn"])
+
+
 def _tagged_schedule_groups(ctx: Any) -> Iterator[dict[str, Any]]:
     scheduler = ctx.boto_session.client("scheduler")
     for group in scheduler.list_schedule_groups().get("ScheduleGroups", []):
@@ -188,6 +253,7 @@ def _s3_objects(ctx: Any) -> Iterator[Resource]:
 def _delete(ctx: Any, resource: Resource) -> None:
     client = ctx.boto_session.client
     actions: dict[str, Callable[[], Any]] = {
+        "pipeline-execution": lambda: _stop_pipeline_execution(ctx, resource.arn),
         "labeling-job": lambda: _stop_labeling_job(ctx, resource.name),
         "training-job": lambda: _stop_training_job(ctx, resource.name),
         "endpoint": lambda: client("sagemaker").delete_endpoint(EndpointName=resource.name),
@@ -199,6 +265,10 @@ def _delete(ctx: Any, resource: Resource) -> None:
         "pipeline": lambda: client("sagemaker").delete_pipeline(PipelineName=resource.name),
         "workteam": lambda: client("sagemaker").delete_workteam(WorkteamName=resource.name),
         "workforce": lambda: client("sagemaker").delete_workforce(WorkforceName=resource.name),
+        "model-package": lambda: client("sagemaker").delete_model_package(ModelPackageName=resource.arn),
+        "model-package-group": lambda: client("sagemaker").delete_model_package_group(
+            ModelPackageGroupName=resource.name
+        ),
         "s3-object": lambda: client("s3").delete_object(Bucket=ctx.bucket, Key=resource.name),
     }
     actions[resource.kind]()
@@ -206,11 +276,14 @@ def _delete(ctx: Any, resource: Resource) -> None:
 
 # Deletion order: what uses a thing goes before the thing.
 KINDS: dict[str, Callable[[Any], Iterator[Resource]]] = {
+    "pipeline-execution": _pipeline_executions,
     "labeling-job": _labeling_jobs,
     "training-job": _training_jobs,
     "schedule": _schedules,
     "schedule-group": _schedule_groups,
     "pipeline": _pipelines,
+    "model-package": _model_packages,
+    "model-package-group": _model_package_groups,
     "alarm": _alarms,
     "endpoint": _endpoints,
     "endpoint-config": _endpoint_configs,
@@ -251,7 +324,7 @@ def delete_workshop_resources(ctx: Any, resources: list[Resource], confirm: bool
             endpoints = []
         _delete(ctx, resource)
         deleted += 1
-        stopped_jobs |= resource.kind in ("training-job", "labeling-job")
+        stopped_jobs |= resource.kind in ("training-job", "labeling-job", "pipeline-execution")
     _wait_for_endpoints_deleted(ctx, endpoints)
     if stopped_jobs:  # stopped jobs wrote what they had (models, labels) under the workshop prefix: that goes too
         for resource in _s3_objects(ctx):

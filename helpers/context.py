@@ -8,6 +8,7 @@ SDK at it, and leaves every later cell to call the SDK and boto3 exactly as on A
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,6 +253,20 @@ def _patch_sdk_for_local(url: str) -> None:
 
     _wait_until_training_done.__wrapped__ = original_training_wait
     sagemaker.session._wait_until_training_done = _wait_until_training_done
+    # execution.wait() polls DescribePipelineExecution through a botocore waiter every `delay` s (default 30): a
+    # pipeline that ends in 20 s locally would hold the notebook for 30. Locally: poll every 0.5 s at most, for as
+    # long in total as the SDK would have waited (delay × max_attempts).
+    from sagemaker.workflow.pipeline import _PipelineExecution
+
+    original_pipeline_wait = getattr(_PipelineExecution.wait, "__wrapped__", _PipelineExecution.wait)
+
+    def wait(self, delay=30, max_attempts=60):
+        local_delay = min(delay, 0.5)
+        attempts = max(1, math.ceil(delay * max_attempts / local_delay)) if local_delay > 0 else max_attempts
+        return original_pipeline_wait(self, delay=local_delay, max_attempts=attempts)
+
+    wait.__wrapped__ = original_pipeline_wait
+    _PipelineExecution.wait = wait
     # The SDK passes an explicit regional STS endpoint, which beats AWS_ENDPOINT_URL.
     sagemaker.utils.sts_regional_endpoint = lambda region: url
     sagemaker.session.sts_regional_endpoint = lambda region: url

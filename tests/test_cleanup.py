@@ -225,3 +225,121 @@ def test_cleanup_stops_the_workshops_labeling_jobs_and_deletes_its_teams_and_wor
         for item in s3.list_objects_v2(Bucket=ctx.bucket, Prefix=key).get("Contents", []):
             s3.delete_object(Bucket=ctx.bucket, Key=item["Key"])
     cognito.delete_user_pool(UserPoolId=pool)
+
+
+def _sleeping_pipeline(ctx, sm, s3, name: str, tags: list[dict[str, str]]) -> str:
+    """A pipeline whose one processing step sleeps until it is stopped; returns the ARN of its running execution."""
+    key = f"{ctx.prefix if tags == ctx.tags else 'elsewhere'}/test-cleanup/{name}/sleep.py"
+    s3.put_object(Bucket=ctx.bucket, Key=key, Body=SLEEPER.encode())
+    step = {
+        "Name": "Sleep",
+        "Type": "Processing",
+        "Arguments": {
+            "ProcessingResources": {
+                "ClusterConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 30}
+            },
+            "AppSpecification": {
+                "ImageUri": IMAGE,
+                "ContainerEntrypoint": ["python3", "/opt/ml/processing/input/code/sleep.py"],
+            },
+            "RoleArn": ctx.role,
+            "ProcessingInputs": [
+                {
+                    "InputName": "code",
+                    "S3Input": {
+                        "S3Uri": f"s3://{ctx.bucket}/{key}",
+                        "LocalPath": "/opt/ml/processing/input/code",
+                        "S3DataType": "S3Prefix",
+                        "S3InputMode": "File",
+                    },
+                }
+            ],
+        },
+    }
+    definition = json.dumps({"Version": "2020-12-01", "Parameters": [], "Steps": [step]})
+    sm.create_pipeline(PipelineName=name, PipelineDefinition=definition, RoleArn=ctx.role, Tags=tags)
+    return sm.start_pipeline_execution(PipelineName=name)["PipelineExecutionArn"]
+
+
+def _model_package_group(ctx, sm, name: str, tags: list[dict[str, str]], versions: int) -> None:
+    sm.create_model_package_group(ModelPackageGroupName=name, Tags=tags)
+    for _ in range(versions):
+        sm.create_model_package(
+            ModelPackageGroupName=name,
+            InferenceSpecification={
+                "Containers": [{"Image": IMAGE, "ModelDataUrl": f"s3://{ctx.bucket}/{name}/model.tar.gz"}],
+                "SupportedContentTypes": ["application/json"],
+                "SupportedResponseMIMETypes": ["application/json"],
+            },
+        )
+
+
+def test_cleanup_stops_pipelines_and_removes_the_registry_the_workshop_created_only():
+    import time
+
+    import helpers
+    from helpers.cleanup import delete_workshop_resources, find_workshop_resources
+
+    ctx = helpers.setup(quiet=True)
+    sm, s3 = ctx.boto_session.client("sagemaker"), ctx.boto_session.client("s3")
+    ours, theirs = f"ours-{uuid.uuid4().hex[:6]}", f"theirs-{uuid.uuid4().hex[:6]}"
+    other_tags = [{"Key": "team", "Value": "someone-else"}]
+    our_run = _sleeping_pipeline(ctx, sm, s3, ours, ctx.tags)
+    their_run = _sleeping_pipeline(ctx, sm, s3, theirs, other_tags)
+    _model_package_group(ctx, sm, ours, ctx.tags, versions=2)
+    _model_package_group(ctx, sm, theirs, other_tags, versions=1)
+    unversioned = f"{ours}-single"
+    sm.create_model_package(
+        ModelPackageName=unversioned,
+        InferenceSpecification={
+            "Containers": [{"Image": IMAGE}],
+            "SupportedContentTypes": ["application/json"],
+            "SupportedResponseMIMETypes": ["application/json"],
+        },
+        Tags=ctx.tags,
+    )
+
+    scheduler = ctx.boto_session.client("scheduler")
+    scheduler.create_schedule_group(Name=ours, Tags=ctx.tags)
+    scheduler.create_schedule(  # the universal target, as notebook 05 schedules its weekly run
+        Name=f"{ours}-weekly",
+        GroupName=ours,
+        ScheduleExpression="cron(0 6 ? * MON *)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={
+            "Arn": "arn:aws:scheduler:::aws-sdk:sagemaker:startPipelineExecution",
+            "RoleArn": ctx.role,
+            "Input": json.dumps({"PipelineName": ours, "PipelineParameters": []}),
+        },
+    )
+
+    found = {(r.kind, r.name) for r in find_workshop_resources(ctx)}
+    assert {
+        ("schedule", f"{ours}-weekly"),
+        ("schedule-group", ours),
+        ("pipeline-execution", our_run.rsplit("/", 1)[-1]),
+        ("pipeline", ours),
+        ("model-package", f"{ours}/1"),
+        ("model-package", f"{ours}/2"),
+        ("model-package", unversioned),
+        ("model-package-group", ours),
+    } <= found
+    assert not [f for f in found if theirs in f[1] or f[1] == their_run.rsplit("/", 1)[-1]]
+
+    resources = [r for r in find_workshop_resources(ctx) if ours in r.name or r.arn == our_run]
+    delete_workshop_resources(ctx, resources, confirm=True)
+    assert not [r for r in find_workshop_resources(ctx) if r.kind.startswith(("pipeline", "model-package", "sched"))]
+    assert ours not in [p["PipelineName"] for p in sm.list_pipelines()["PipelineSummaries"]]
+    assert ours not in [
+        g["ModelPackageGroupName"] for g in sm.list_model_package_groups()["ModelPackageGroupSummaryList"]
+    ]
+    # what the workshop did not create is untouched: still running, still registered
+    assert sm.describe_pipeline_execution(PipelineExecutionArn=their_run)["PipelineExecutionStatus"] == "Executing"
+    assert len(sm.list_model_packages(ModelPackageGroupName=theirs)["ModelPackageSummaryList"]) == 1
+    sm.stop_pipeline_execution(PipelineExecutionArn=their_run)
+    while sm.describe_pipeline_execution(PipelineExecutionArn=their_run)["PipelineExecutionStatus"] != "Stopped":
+        time.sleep(0.2)
+    sm.delete_pipeline(PipelineName=theirs)
+    for package in sm.list_model_packages(ModelPackageGroupName=theirs)["ModelPackageSummaryList"]:
+        sm.delete_model_package(ModelPackageName=package["ModelPackageArn"])
+    sm.delete_model_package_group(ModelPackageGroupName=theirs)

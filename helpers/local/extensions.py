@@ -9,6 +9,7 @@ Pinned to moto 5.2.5 (``pyproject.toml``): the patches touch its internals and e
 * Endpoints take time to create, update and delete (:mod:`helpers.local.lifecycle`).
 * Processing jobs (``processing.py``) and training jobs (``training.py``) really run.
 * Ground Truth: private workforces, work teams and custom labeling jobs (``labeling.py``), with a worker portal.
+* The model registry works (``registry.py``) and pipelines really execute (``pipelines.py``).
 """
 
 from __future__ import annotations
@@ -141,4 +142,8 @@ def apply() -> None:
     from . import labeling
 
     labeling.apply()  # Ground Truth workforces, work teams and labeling jobs, with a worker portal
+    from . import pipelines, registry
+
+    registry.apply()  # model package groups, versions, approval, deletion; models from packages
+    pipelines.apply()  # pipelines that really execute
     _APPLIED = True

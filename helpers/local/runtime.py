@@ -316,8 +316,10 @@ def resolve_endpoint(region: str, name: str) -> Target:
             "was deleted.",
             {"OriginalStatusCode": 500, "OriginalMessage": "model not found"},
         )
-    container = model.primary_container or {}
-    engine, shape, label = catalog_link.engine_for_model(container, model.tags, endpoint.tags)
+    from .registry import serving_container
+
+    container, package_tags = serving_container(model)  # a model package's container, when the model names one
+    engine, shape, label = catalog_link.engine_for_model(container, model.tags, package_tags, endpoint.tags)
     adapter = catalog_link.adapter_for_model(container) if engine == "smollm2" else None
     if adapter:
         uri = catalog_link.artifact_uri(container)
