@@ -325,6 +325,21 @@ def save_eval_set(eval_set: EvalSet, folder: Path, s3_client: Any = None, s3_uri
     return eval_set
 
 
+def load_eval_set(use_case: str, s3_uri: str, s3_client: Any, folder: Path) -> EvalSet:
+    """The evaluation set a notebook saved to S3 (notebook 03's ``evaluation_data``), as it was: same records."""
+    bucket, _, key = s3_uri.removeprefix("s3://").partition("/")
+    text = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    if not rows:
+        raise EvaluationError(f"{s3_uri} holds no records: run notebook 03 again to write the evaluation set.")
+    eval_set = EvalSet(use_case, rows, [])
+    folder.mkdir(parents=True, exist_ok=True)
+    eval_set.local_path = folder / f"{eval_set.dataset_name}.jsonl"
+    eval_set.local_path.write_text(text, encoding="utf-8")
+    eval_set.s3_uri = s3_uri
+    return eval_set
+
+
 # ------------------------------------------------------------------------------------------ candidates
 @dataclass
 class Candidate:

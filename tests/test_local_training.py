@@ -320,7 +320,8 @@ def test_attach_and_deploy_answer_with_the_adapter(tuned, ctx):
         for predictor in (tuned_predictor, base_predictor):
             predictor.delete_model()
             predictor.delete_endpoint()
-    assert "LoRA adapter from s3://" in tuned_answer[0]["local_engine"]
+    job = estimator.latest_training_job.name
+    assert f"SmolLM2-135M-Instruct + LoRA adapter from training job {job}" in tuned_answer[0]["local_engine"]
     assert "LoRA" not in base_answer[0]["local_engine"]
     assert tuned_answer[0]["generated_text"] != base_answer[0]["generated_text"]
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from . import catalog_link, config
+from . import catalog_link, config, training
 from .engines import EngineError, EngineTimeout, EngineUnavailable, get_engine
 from .payloads import (
     GenerationRequest,
@@ -322,8 +322,10 @@ def resolve_endpoint(region: str, name: str) -> Target:
     engine, shape, label = catalog_link.engine_for_model(container, model.tags, package_tags, endpoint.tags)
     adapter = catalog_link.adapter_for_model(container) if engine == "smollm2" else None
     if adapter:
-        uri = catalog_link.artifact_uri(container)
-        label = label.replace("SmolLM2-135M-Instruct", f"SmolLM2-135M-Instruct + LoRA adapter from {uri}", 1)
+        uri = catalog_link.artifact_uri(container) or ""
+        job = training.trained_by(region, uri)
+        source = f"training job {job}" if job else uri
+        label = label.replace("SmolLM2-135M-Instruct", f"SmolLM2-135M-Instruct + LoRA adapter from {source}", 1)
     capture_config = ep_config.data_capture_config or {}
     return Target(name, variant["VariantName"], engine, shape, label, capture_config, adapter)
 

@@ -640,6 +640,32 @@ def _validate(backend: Any, request: dict[str, Any]) -> None:
         )
     if (request.get("ResourceConfig") or {}).get("InstanceCount", 1) != 1:
         raise ValidationError(message="Local mode runs training jobs on one instance: set InstanceCount to 1.")
+    problem = eula_problem(request)
+    if problem:
+        raise ValidationError(message=problem)
+
+
+def eula_problem(request: dict[str, Any]) -> str | None:
+    """Why a job that trains a gated JumpStart model (its ``model`` channel is the model's artifact) is refused
+    without the EULA accepted (``ModelAccessConfig.AcceptEula`` in that channel, or the older ``accept_eula``
+    environment variable), else None."""
+    from . import catalog
+
+    accepted_env = str((request.get("Environment") or {}).get("accept_eula", "")).lower() == "true"
+    for channel in request.get("InputDataConfig") or []:
+        source = (channel.get("DataSource") or {}).get("S3DataSource") or {}
+        model_id = catalog.model_id_from_artifact(source.get("S3Uri", ""))
+        if not model_id or not catalog.is_gated(model_id):
+            continue
+        access = (source.get("ModelAccessConfig") or {}).get("AcceptEula")
+        if access in (True, "true", "True") or accepted_env:
+            continue
+        return (
+            f"Model '{model_id}' is gated: you must accept its end-user license agreement (EULA) to train it. Read "
+            "the EULA, then pass accept_eula=True to JumpStartEstimator.fit() (ModelAccessConfig.AcceptEula=true "
+            f"in channel '{channel.get('ChannelName')}' of CreateTrainingJob)."
+        )
+    return None
 
 
 def _create_training_job(self: Any) -> Any:
@@ -729,6 +755,22 @@ def describe(job: Any) -> dict[str, Any]:
         if key not in answer and request.get(key) is not None:
             answer[key] = request[key]
     return {k: v for k, v in answer.items() if v is not None}
+
+
+def trained_by(region: str, artifact_uri: str) -> str | None:
+    """The name of the training job whose model artifacts are ``artifact_uri`` (a ``model.tar.gz`` or the
+    uncompressed prefix), or None: how a tuned endpoint's label names the job that tuned it."""
+    from moto.sagemaker.models import sagemaker_backends
+
+    from . import config
+
+    wanted = artifact_uri.rstrip("/")
+    jobs = sagemaker_backends[config.ACCOUNT_ID][region].training_jobs
+    for job in list(jobs.values()):
+        produced = ((getattr(job, "model_artifacts", None) or {}).get("S3ModelArtifacts") or "").rstrip("/")
+        if produced and produced == wanted and hasattr(job, "request"):
+            return job.training_job_name
+    return None
 
 
 def _describe_training_job(self: Any) -> Any:

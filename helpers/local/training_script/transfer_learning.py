@@ -12,6 +12,11 @@ instruction-tuning layout:
   rendered with the model's chat template, loss on the assistant turns;
 * ``instruction_tuned=False`` and ``chat_dataset=False``: domain adaptation on rows ``{"text": ...}``.
 
+An instruction pair whose prompt carries no chat markup is trained in the model's chat form (the prompt as the user's
+turn, the completion as the assistant's), because that is how this model's serving container answers a plain prompt
+(the local engine applies the chat template, as TGI's Messages API does): training and serving see the same tokens.
+A prompt written with chat markup (``<|im_start|>`` ...) is trained as written.
+
 Each example is cut to ``max_input_length`` tokens **from the left**: the completion is never cut (an example whose
 completion alone is longer is left out, and counted), and the loss is on completion tokens only. It prints loss lines
 in the Hugging Face Trainer's format (``{'loss': ...}``, ``{'eval_loss': ...}``) and in Llama recipes' format
@@ -302,9 +307,8 @@ def encode(example: tuple, tokenizer: Any, max_length: int) -> list[tuple[list[i
     Returns [] when the completion alone is longer than ``max_length`` (never cut)."""
     eos = tokenizer.eos_token_id
     if example[0] == "pair":
-        prompt = tokenizer(example[1], add_special_tokens=False).input_ids
-        completion = tokenizer(example[2], add_special_tokens=False).input_ids
-        if not completion or completion[-1] != eos:
+        prompt, completion, closed = chat_pair(example[1], example[2], tokenizer)
+        if not closed and (not completion or completion[-1] != eos):
             completion = completion + [eos]
         if len(completion) > max_length:
             return []
@@ -331,6 +335,31 @@ def encode(example: tuple, tokenizer: Any, max_length: int) -> list[tuple[list[i
         return [(ids[start:last_end], labels[start:last_end])]
     ids = tokenizer(example[1], add_special_tokens=False).input_ids + [eos]
     return [(ids[i : i + max_length], ids[i : i + max_length]) for i in range(0, len(ids), max_length)]
+
+
+CHAT_MARKUP = ("<|im_start|>", "<|start_header_id|>", "[INST]", "<start_of_turn>")
+
+
+def chat_pair(prompt: str, completion: str, tokenizer: Any) -> tuple[list[int], list[int], bool]:
+    """Token ids of an instruction pair, and whether the completion already ends its turn: in the model's chat form
+    (user turn, then the assistant's answer and its end-of-turn token) when the tokenizer has a chat template and
+    the prompt has no chat markup of its own; else as written."""
+    if getattr(tokenizer, "chat_template", None) and not any(mark in prompt for mark in CHAT_MARKUP):
+        turn = [{"role": "user", "content": prompt}]
+        before = list(tokenizer.apply_chat_template(turn, add_generation_prompt=True, tokenize=True))
+        through = list(
+            tokenizer.apply_chat_template(turn + [{"role": "assistant", "content": completion}], tokenize=True)
+        )
+        if through[: len(before)] == before and len(through) > len(before):
+            end = len(through)
+            while end > len(before) and tokenizer.decode(through[end - 1 : end]).strip() == "":
+                end -= 1  # a newline after the end-of-turn token is not part of the answer
+            return before, through[len(before) : end], True
+    return (
+        tokenizer(prompt, add_special_tokens=False).input_ids,
+        tokenizer(completion, add_special_tokens=False).input_ids,
+        False,
+    )
 
 
 def encode_all(examples: list, tokenizer: Any, max_length: int, name: str) -> list[tuple[list[int], list[int]]]:
@@ -414,10 +443,14 @@ def completion_loss(model: Any, batch: tuple, autocast: Any) -> tuple[Any, int]:
     import torch
 
     ids, mask, labels, count = batch
+    # Logits only from the position before the first completion token on: a 49k-word vocabulary makes the
+    # logits of a whole 1,024-token context the largest tensor of the step, and the prompt's are never scored.
+    scored = (labels != -100).any(dim=0).nonzero()
+    start = max(int(scored[0]) - 1, 0) if len(scored) else 0
     with autocast():
-        logits = model(input_ids=ids, attention_mask=mask).logits
+        logits = model(input_ids=ids, attention_mask=mask, logits_to_keep=ids.shape[1] - start).logits
     loss = torch.nn.functional.cross_entropy(
-        logits[:, :-1].float().reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), reduction="sum"
+        logits[:, :-1].float().reshape(-1, logits.shape[-1]), labels[:, start + 1 :].reshape(-1), reduction="sum"
     )
     return loss, count
 
