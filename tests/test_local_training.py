@@ -100,7 +100,7 @@ def test_context_is_cut_from_the_left_and_loss_is_on_the_completion_only(script)
 
     gguf = smollm2_gguf_path()
     tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    prompt = "word " * 100 + "the question at the end"
+    prompt = "<|im_start|>user\n" + "word " * 100 + "the question at the end"  # with markup: tokenized as written
     completion = "the answer"
     ((ids, labels),) = script.encode(("pair", prompt, completion), tokenizer, 24)
     answer = tokenizer(completion, add_special_tokens=False).input_ids + [tokenizer.eos_token_id]
@@ -117,6 +117,39 @@ def test_context_is_cut_from_the_left_and_loss_is_on_the_completion_only(script)
     ((ids, labels),) = script.encode(("chat", messages), tokenizer, 512)
     learned = tokenizer.decode([t for t, label in zip(ids, labels, strict=True) if label != -100])
     assert "Hello!" in learned and "Goodbye!" in learned and "Bye" not in learned.replace("Goodbye", "")
+
+
+def test_a_plain_prompt_is_trained_in_the_chat_form_the_endpoint_serves(script):
+    """The local engine answers a plain prompt through the chat template, so the recipe trains a plain pair as a user
+    turn and the assistant's answer ending its turn; a prompt with chat markup is trained as written."""
+    from transformers import AutoTokenizer
+
+    from helpers.local.engines import smollm2_gguf_path
+
+    gguf = smollm2_gguf_path()
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    ((ids, labels),) = script.encode(("pair", "Summarize: the call.", "A brief."), tokenizer, 512)
+    served = tokenizer.apply_chat_template([{"role": "user", "content": "Summarize: the call."}], tokenize=True,
+                                           add_generation_prompt=True)  # fmt: skip
+    assert ids[: len(served)] == list(served)  # what the endpoint feeds the model, token for token
+    assert tokenizer.decode([t for t, label in zip(ids, labels, strict=True) if label != -100]) == "A brief.<|im_end|>"
+    ((ids, _),) = script.encode(("pair", PROMPT.format(question="Hi"), "Hello."), tokenizer, 512)
+    assert tokenizer.decode(ids).startswith(PROMPT.format(question="Hi"))  # markup kept as written, no system turn
+
+
+def test_a_gated_models_training_is_refused_without_its_eula():
+    """A job whose model channel is a gated JumpStart artifact needs ModelAccessConfig.AcceptEula (or the older
+    accept_eula environment variable), as AWS's control plane requires."""
+    uri = "s3://jumpstart-private-cache-prod-us-east-1/meta-training/train-meta-textgeneration-llama-3-2-1b-instruct.tar.gz"
+    channel = {"ChannelName": "model", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": uri}}}
+    problem = training.eula_problem({"InputDataConfig": [channel]})
+    assert problem and "meta-textgeneration-llama-3-2-1b-instruct" in problem and "accept_eula=True" in problem
+    accepted = json.loads(json.dumps(channel))
+    accepted["DataSource"]["S3DataSource"]["ModelAccessConfig"] = {"AcceptEula": True}
+    assert training.eula_problem({"InputDataConfig": [accepted]}) is None
+    assert training.eula_problem({"InputDataConfig": [channel], "Environment": {"accept_eula": "true"}}) is None
+    smollm2 = {"ChannelName": "model", "DataSource": {"S3DataSource": {"S3Uri": "s3://b/workshop-training/x.tar.gz"}}}
+    assert training.eula_problem({"InputDataConfig": [smollm2]}) is None
 
 
 def test_toolkit_arguments_and_environment(tmp_path):

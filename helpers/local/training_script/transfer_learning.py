@@ -564,7 +564,7 @@ def train(hp: dict[str, Any], model_dir: Path) -> None:
     say(f"training: {hp['epoch']} epoch(s) of {steps_per_epoch} step(s), {len(train_pieces)} example(s)")
     report_eval(evaluate(model, val_batches, autocast), 0.0)
     model.train()
-    step, started = 0, time.time()
+    step, started, trained_tokens, step_seconds = 0, time.time(), 0, 0.0
     for epoch in range(hp["epoch"]):
         epoch_started, epoch_loss, epoch_tokens = time.time(), 0.0, 0
         for first in range(0, len(train_batches), accumulation):
@@ -586,6 +586,7 @@ def train(hp: dict[str, Any], model_dir: Path) -> None:
             step += 1
             epoch_loss, epoch_tokens = epoch_loss + step_loss, epoch_tokens + tokens
             seen = sum(int(b[1].sum()) for b in group)
+            trained_tokens, step_seconds = trained_tokens + seen, step_seconds + time.time() - step_started
             say(
                 f"{{'loss': {step_loss / tokens:.4f}, 'learning_rate': {scheduler.get_last_lr()[0]:.3e}, "
                 f"'epoch': {epoch + (first + len(group)) / len(train_batches):.2f}, 'step': {step}, "
@@ -608,6 +609,13 @@ def train(hp: dict[str, Any], model_dir: Path) -> None:
     adapter_config.write_text(json.dumps(saved, indent=2, sort_keys=True))
     (model_dir / "README.md").unlink(missing_ok=True)
     say(f"saved the LoRA adapter ({step} step(s), {time.time() - started:.1f}s) to the model folder")
+    import resource
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    say(
+        f"training throughput: {trained_tokens} tokens in {step_seconds:.1f}s of steps = "
+        f"{trained_tokens / max(step_seconds, 1e-9):.1f} tokens/s; peak memory {peak_mb:.0f} MB"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
