@@ -138,19 +138,20 @@ def _stream_text(line: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------ deploy errors
-def resource_name(base: str, max_length: int = 63) -> str:
+def resource_name(base: str, max_length: int = 63, unique: bool = True) -> str:
     """A unique endpoint, endpoint config or model name from ``base`` and the time, valid on SageMaker.
 
     SageMaker refuses names outside ``^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``, so each run of other characters (the
     dots in ``llama-3.2-1b``, underscores, spaces) becomes one ``-``, and the base is trimmed to leave room for
-    the SDK's timestamp (``name_from_base``).
+    the SDK's timestamp (``name_from_base``). ``unique=False``: the valid base alone, without the time (a prefix that
+    finds this resource again, see :func:`reattach`).
     """
     from sagemaker.utils import name_from_base
 
     safe = re.sub(r"-{2,}", "-", re.sub(r"[^a-zA-Z0-9-]+", "-", base)).strip("-")
     if not safe:
         raise ValueError(f"Cannot make a SageMaker name from {base!r}: it has no letter or digit.")
-    return name_from_base(safe, max_length=max_length)
+    return name_from_base(safe, max_length=max_length) if unique else safe[: max_length - 24].rstrip("-")
 
 
 def supported_instance_types(model_id: str, session: Any) -> list[str]:
@@ -236,7 +237,8 @@ def answered_by(response: Any, model_id: str) -> str:
 
 
 def reattach(endpoint_name: str | None, model_id: str, session: Any) -> Any:
-    """The predictor of a live endpoint this notebook deployed before (its name from the workshop state), or None.
+    """The predictor of a live endpoint this notebook deployed before, or None: ``endpoint_name`` is its name (e.g.
+    from the workshop state), or the prefix :func:`resource_name` gave it (``unique=False``), newest first.
 
     After a kernel restart, re-running a deploy cell would deploy (and bill) a second endpoint; this finds the first
     one instead. None when there is no name, no such endpoint, or it is failed or being deleted; an endpoint still
@@ -250,7 +252,13 @@ def reattach(endpoint_name: str | None, model_id: str, session: Any) -> Any:
     try:
         status = sm.describe_endpoint(EndpointName=endpoint_name)["EndpointStatus"]
     except ClientError:
-        return None
+        listed = sm.list_endpoints(NameContains=endpoint_name, SortBy="CreationTime", SortOrder="Descending")
+        stamped = re.compile(re.escape(endpoint_name) + r"-\d{4}(-\d{2}){5}-\d{3}")  # name_from_base's timestamp
+        names = [e["EndpointName"] for e in listed["Endpoints"] if stamped.fullmatch(e["EndpointName"])]
+        if not names:
+            return None
+        endpoint_name = names[0]
+        status = sm.describe_endpoint(EndpointName=endpoint_name)["EndpointStatus"]
     if status in ("Creating", "Updating", "SystemUpdating"):
         sm.get_waiter("endpoint_in_service").wait(EndpointName=endpoint_name, WaiterConfig={"Delay": 5})
         status = "InService"

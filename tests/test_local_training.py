@@ -359,6 +359,36 @@ def test_attach_and_deploy_answer_with_the_adapter(tuned, ctx):
     assert tuned_answer[0]["generated_text"] != base_answer[0]["generated_text"]
 
 
+@pytest.mark.usefixtures("local_sagemaker")
+def test_a_llama_job_runs_its_stand_in_and_fills_llamas_metrics_with_the_eula_accepted(ctx, s3, sm):
+    """A JumpStart Llama job: refused without its EULA; with it, the stand-in trains (the log says so) and the Llama
+    recipe's own metric definitions (train-loss, eval-loss, eval-ppl) are filled from the Llama-style loss lines."""
+    from sagemaker.jumpstart.estimator import JumpStartEstimator
+
+    base = f"test-training/llama-{uuid.uuid4().hex[:8]}"
+    template = {"prompt": PROMPT, "completion": "{answer}"}
+    s3.put_object(Bucket=ctx.bucket, Key=f"{ctx.prefix}/{base}/train/template.json", Body=json.dumps(template))
+    _put_lines(s3, ctx, f"{base}/train/train.jsonl", ROWS)
+    estimator = JumpStartEstimator(
+        model_id="meta-textgeneration-llama-3-2-1b-instruct",
+        role=ctx.role,
+        sagemaker_session=ctx.session,
+        tags=ctx.tags,
+        hyperparameters={"instruction_tuned": "True", "chat_dataset": "False", "epoch": "1", "max_input_length": "48",
+                         "per_device_train_batch_size": "2", "validation_split_ratio": "0.5",
+                         "add_input_output_demarcation_key": "False", "enable_fsdp": "False"},
+    )  # fmt: skip
+    with pytest.raises(Exception, match="(?i)eula"):
+        estimator.fit({"training": ctx.s3_uri(base, "train")}, logs=False)
+    estimator.fit({"training": ctx.s3_uri(base, "train")}, logs=False, accept_eula=True)
+    described = sm.describe_training_job(TrainingJobName=estimator.latest_training_job.name)
+    assert described["TrainingJobStatus"] == "Completed", described.get("FailureReason")
+    final = {m["MetricName"] for m in described["FinalMetricDataList"]}
+    assert final == {d["Name"] for d in described["AlgorithmSpecification"]["MetricDefinitions"]}
+    assert {"huggingface-textgeneration:eval-ppl", "huggingface-textgeneration:train-loss"} <= final
+    assert any("SmolLM2-135M-Instruct" in line for line in _log_lines(ctx, described["TrainingJobName"]))
+
+
 SLEEPER = """\
 import os, signal, sys, time
 from pathlib import Path
