@@ -250,7 +250,7 @@ def reattach(endpoint_name: str | None, model_id: str, session: Any) -> Any:
         return None
     sm = session.sagemaker_client
     try:
-        status = sm.describe_endpoint(EndpointName=endpoint_name)["EndpointStatus"]
+        described = sm.describe_endpoint(EndpointName=endpoint_name)
     except ClientError:
         listed = sm.list_endpoints(NameContains=endpoint_name, SortBy="CreationTime", SortOrder="Descending")
         stamped = re.compile(re.escape(endpoint_name) + r"-\d{4}(-\d{2}){5}-\d{3}")  # name_from_base's timestamp
@@ -258,14 +258,14 @@ def reattach(endpoint_name: str | None, model_id: str, session: Any) -> Any:
         if not names:
             return None
         endpoint_name = names[0]
-        status = sm.describe_endpoint(EndpointName=endpoint_name)["EndpointStatus"]
+        described = sm.describe_endpoint(EndpointName=endpoint_name)
+    status = described["EndpointStatus"]
     if status in ("Creating", "Updating", "SystemUpdating"):
         sm.get_waiter("endpoint_in_service").wait(EndpointName=endpoint_name, WaiterConfig={"Delay": 5})
         status = "InService"
     if status != "InService":
         return None
-    arn = sm.describe_endpoint(EndpointName=endpoint_name)["EndpointArn"]
-    tags = {t["Key"]: t["Value"] for t in sm.list_tags(ResourceArn=arn).get("Tags", [])}
+    tags = {t["Key"]: t["Value"] for t in sm.list_tags(ResourceArn=described["EndpointArn"]).get("Tags", [])}
     deployed = tags.get("sagemaker-sdk:jumpstart-model-id")
     if deployed and deployed != model_id:
         print(f"Endpoint {endpoint_name} serves {deployed}, not {model_id}: deploying a new one.")

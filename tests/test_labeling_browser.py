@@ -150,13 +150,6 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def ctx(local_sagemaker):
-    import helpers
-
-    return helpers.setup(quiet=True)
-
-
-@pytest.fixture(scope="module")
 def team(ctx):
     """A Cognito pool, workforce and work team with the learner in it; removed afterwards."""
     sm, cognito = ctx.boto_session.client("sagemaker"), ctx.boto_session.client("cognito-idp")

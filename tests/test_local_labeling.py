@@ -281,23 +281,6 @@ def test_portal_addresses():
 
 # ------------------------------------------------------------------------------------------ against the server
 @pytest.fixture(scope="module")
-def ctx(local_sagemaker):
-    import helpers
-
-    return helpers.setup(quiet=True)
-
-
-@pytest.fixture(scope="module")
-def sm(ctx):
-    return ctx.boto_session.client("sagemaker")
-
-
-@pytest.fixture(scope="module")
-def s3(ctx):
-    return ctx.boto_session.client("s3")
-
-
-@pytest.fixture(scope="module")
 def pool(ctx):
     """A Cognito user pool with an app client, a group and the learner in it."""
     cognito = ctx.boto_session.client("cognito-idp")

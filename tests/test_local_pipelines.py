@@ -121,23 +121,6 @@ def test_values_paths_and_comparisons():
 
 # ------------------------------------------------------------------------------------------ against the server
 @pytest.fixture(scope="module")
-def ctx(local_sagemaker):
-    import helpers
-
-    return helpers.setup(quiet=True)
-
-
-@pytest.fixture(scope="module")
-def sm(ctx):
-    return ctx.boto_session.client("sagemaker")
-
-
-@pytest.fixture(scope="module")
-def s3(ctx):
-    return ctx.boto_session.client("s3")
-
-
-@pytest.fixture(scope="module")
 def session(ctx):
     from sagemaker.workflow.pipeline_context import PipelineSession
 

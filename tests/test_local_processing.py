@@ -87,23 +87,6 @@ def test_other_containers_cannot_run_locally(tmp_path, app):
 
 
 # ------------------------------------------------------------------------------------------ against the server
-@pytest.fixture(scope="module")
-def ctx(local_sagemaker):
-    import helpers
-
-    return helpers.setup(quiet=True)
-
-
-@pytest.fixture(scope="module")
-def sm(ctx):
-    return ctx.boto_session.client("sagemaker")
-
-
-@pytest.fixture(scope="module")
-def s3(ctx):
-    return ctx.boto_session.client("s3")
-
-
 def _wait(sm, name: str, timeout: float = 120) -> dict:
     deadline = time.time() + timeout
     while time.time() < deadline:

@@ -184,23 +184,6 @@ def test_a_stopping_server_kills_the_training_scripts_it_runs():
 # ------------------------------------------------------------------------------------------ against the server
 
 
-@pytest.fixture(scope="module")
-def ctx(local_sagemaker):
-    import helpers
-
-    return helpers.setup(quiet=True)
-
-
-@pytest.fixture(scope="module")
-def sm(ctx):
-    return ctx.boto_session.client("sagemaker")
-
-
-@pytest.fixture(scope="module")
-def s3(ctx):
-    return ctx.boto_session.client("s3")
-
-
 def _put_lines(s3, ctx, key: str, rows: list) -> None:
     body = "\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows)
     s3.put_object(Bucket=ctx.bucket, Key=f"{ctx.prefix}/{key}", Body=body.encode())

@@ -938,23 +938,14 @@ def _describe_labeling_job(self: Any) -> Any:
 
 
 def _list_labeling_jobs(self: Any) -> Any:
-    from .training import _as_datetime
+    from .training import within_times
 
     reg = registry(self.sagemaker_backend)
     jobs = list(reg.jobs.values())
     status = self._get_param("StatusEquals")
     contains = (self._get_param("NameContains") or "").lower()
     jobs = [j for j in jobs if contains in j.name.lower() and (status is None or j.status == status)]
-    for param, test in (
-        ("CreationTimeAfter", lambda j, t: j.creation_time > t),
-        ("CreationTimeBefore", lambda j, t: j.creation_time < t),
-        ("LastModifiedTimeAfter", lambda j, t: j.last_modified_time > t),
-        ("LastModifiedTimeBefore", lambda j, t: j.last_modified_time < t),
-    ):
-        value = self._get_param(param)
-        if value is not None:
-            moment = _as_datetime(value)
-            jobs = [j for j in jobs if test(j, moment)]
+    jobs = within_times(jobs, self)
     key = {"Name": lambda j: j.name, "CreationTime": lambda j: j.creation_time, "Status": lambda j: j.status}
     jobs.sort(
         key=key[self._get_param("SortBy") or "CreationTime"], reverse=self._get_param("SortOrder") == "Descending"

@@ -817,17 +817,7 @@ def _list_training_jobs(self: Any) -> Any:
         (name_contains, lambda j: name_contains.lower() in j.training_job_name.lower()),
         (status, lambda j: j.training_job_status == status),
     ]
-    for param, test in (
-        ("CreationTimeAfter", lambda j, t: j.creation_time > t),
-        ("CreationTimeBefore", lambda j, t: j.creation_time < t),
-        ("LastModifiedTimeAfter", lambda j, t: j.last_modified_time > t),
-        ("LastModifiedTimeBefore", lambda j, t: j.last_modified_time < t),
-    ):
-        value = self._get_param(param)
-        if value is not None:
-            moment = _as_datetime(value)
-            filters.append((moment, lambda j, test=test, moment=moment: test(j, moment)))
-    jobs = [j for j in jobs if all(check(j) for given, check in filters if given is not None)]
+    jobs = within_times([j for j in jobs if all(check(j) for given, check in filters if given is not None)], self)
     key = {
         "Name": lambda j: j.training_job_name,
         "CreationTime": lambda j: j.creation_time,
@@ -852,6 +842,22 @@ def _list_training_jobs(self: Any) -> Any:
     if start + max_results < len(jobs):
         answer["NextToken"] = str(start + max_results)
     return ActionResult(answer)
+
+
+def within_times(jobs: list[Any], handler: Any) -> list[Any]:
+    """The jobs inside a List call's ``CreationTime{After,Before}`` and ``LastModifiedTime{After,Before}`` (each job
+    has ``creation_time`` and ``last_modified_time``); shared by the List handlers of training and labeling jobs."""
+    for param, test in (
+        ("CreationTimeAfter", lambda j, t: j.creation_time > t),
+        ("CreationTimeBefore", lambda j, t: j.creation_time < t),
+        ("LastModifiedTimeAfter", lambda j, t: j.last_modified_time > t),
+        ("LastModifiedTimeBefore", lambda j, t: j.last_modified_time < t),
+    ):
+        value = handler._get_param(param)
+        if value is not None:
+            moment = _as_datetime(value)
+            jobs = [j for j in jobs if test(j, moment)]
+    return jobs
 
 
 def _as_datetime(value: Any) -> Any:
