@@ -130,9 +130,7 @@ def draft_briefs(
         if not pending:
             break
         if attempt < retries:
-            print(
-                f"{len(pending)} request(s) failed ({_short(failed[pending[0]])}): sending them again, one at a time"
-            )
+            print(f"{len(pending)} request(s) failed ({_short(failed[pending[0]])}): sending them again, one at a time")
     if pending:
         raise failed[pending[0]]
     ordered = [results[i] for i in range(len(transcripts))]
@@ -195,10 +193,10 @@ def wait_for_labeling_job(
     until: Sequence[str] = ("Completed", "Failed", "Stopped"),
     timeout_s: float = 600,
     poll_s: float = 2.0,
-    report: Callable[[dict[str, Any]], None] | None = print,
+    report: Callable[[str], None] | None = print,
 ) -> dict[str, Any]:
     """Poll ``DescribeLabelingJob`` until the job's status is one of ``until`` or ``timeout_s`` has passed; returns
-    the last description. ``report`` gets the description whenever the status or ``LabelCounters`` change."""
+    the last description. ``report`` gets a line (status and ``LabelCounters``) whenever either changes."""
     deadline, seen = time.monotonic() + timeout_s, None
     while True:
         described = sm_client.describe_labeling_job(LabelingJobName=job_name)
