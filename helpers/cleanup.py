@@ -5,7 +5,9 @@ pipeline while it runs), SageMaker labeling and training jobs still running (sto
 deleted, and costs nothing), endpoints, endpoint configs, models and pipelines, model package groups with their model
 package versions (a versioned package has no tags of its own that the SDK sets: it belongs to its tagged group; a
 group is deleted after its versions, as SageMaker requires) and tagged unversioned model packages, Ground Truth work
-teams and the private workforce (only when every team in it is the workshop's: a workforce with other teams stays),
+teams and the private workforce (only when every team in it is the workshop's: a workforce with other teams stays)
+and the Cognito user pool it signs workers in with (tagged with ``UserPoolTags``; kept while a workforce that stays
+uses it),
 jobs' outputs (S3 objects under the workshop prefix, tuned models' artifacts and labeling output included),
 CloudWatch alarms, and EventBridge Scheduler schedule groups with the schedules in them (schedules themselves cannot
 carry tags, so the workshop puts its schedules in a tagged group). Later journeys add their kinds to ``KINDS``.
@@ -148,6 +150,24 @@ def _workforces(ctx: Any) -> Iterator[Resource]:
                 yield Resource("workforce", workforce["WorkforceName"], workforce["WorkforceArn"])
 
 
+def _user_pools(ctx: Any) -> Iterator[Resource]:
+    """Tagged Amazon Cognito user pools (notebook 06's workforce pool, tagged with ``UserPoolTags``), except one
+    that a workforce which stays (it has another team in it) still signs its workers in with."""
+    sm, cognito = ctx.boto_session.client("sagemaker"), ctx.boto_session.client("cognito-idp")
+    leaving = {r.name for r in _workforces(ctx)}
+    in_use = {
+        (workforce.get("CognitoConfig") or {}).get("UserPool")
+        for page in sm.get_paginator("list_workforces").paginate()
+        for workforce in page["Workforces"]
+        if workforce["WorkforceName"] not in leaving
+    }
+    for page in cognito.get_paginator("list_user_pools").paginate(PaginationConfig={"PageSize": 60}):
+        for pool in page["UserPools"]:
+            described = cognito.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+            if _tagged(described.get("UserPoolTags")) and pool["Id"] not in in_use:
+                yield Resource("user-pool", pool["Id"], described.get("Arn", ""))
+
+
 def _alarms(ctx: Any) -> Iterator[Resource]:
     cw = ctx.boto_session.client("cloudwatch")
     for alarm in cw.describe_alarms().get("MetricAlarms", []):
@@ -265,6 +285,7 @@ def _delete(ctx: Any, resource: Resource) -> None:
         "pipeline": lambda: client("sagemaker").delete_pipeline(PipelineName=resource.name),
         "workteam": lambda: client("sagemaker").delete_workteam(WorkteamName=resource.name),
         "workforce": lambda: client("sagemaker").delete_workforce(WorkforceName=resource.name),
+        "user-pool": lambda: client("cognito-idp").delete_user_pool(UserPoolId=resource.name),
         "model-package": lambda: client("sagemaker").delete_model_package(ModelPackageName=resource.arn),
         "model-package-group": lambda: client("sagemaker").delete_model_package_group(
             ModelPackageGroupName=resource.name
@@ -290,6 +311,7 @@ KINDS: dict[str, Callable[[Any], Iterator[Resource]]] = {
     "model": _models,
     "workteam": _workteams,
     "workforce": _workforces,
+    "user-pool": _user_pools,
     "s3-object": _s3_objects,
 }
 

@@ -3,7 +3,7 @@
 * :func:`render_template` renders a worker task template with Ground Truth's rules: Liquid, every value HTML-escaped
   unless told otherwise (``skip_autoescape``), and Ground Truth's filters ``escape``, ``escape_once``,
   ``skip_autoescape``, ``to_json`` and ``grant_read_access``. The local SageMaker renders tasks with it; notebooks
-  use it to preview a template. The task input is ``task.input`` in the template: the manifest line itself, or
+  preview a template with :func:`preview_html` (the same, without the page's scripts). The task input is ``task.input`` in the template: the manifest line itself, or
   what a pre-annotation Lambda returned as ``taskInput``.
 * :func:`portal_url` turns ``SubDomain`` (from ``DescribeWorkteam`` or ``DescribeWorkforce``) into the worker
   portal's address.
@@ -94,6 +94,13 @@ def render_template(
         return parsed.render(task={"input": task_input})
     except LiquidError as exc:
         raise TemplateError(f"the worker task template cannot be rendered: {_one_line(exc)}") from None
+
+
+def preview_html(template: str | Any, task_input: dict[str, Any]) -> str:
+    """A task rendered with Ground Truth's rules for display in a notebook, without its ``<script>`` elements: AWS's
+    ``crowd-html-elements.js`` is not loaded there (nothing is fetched), so the ``crowd-*`` elements show as their
+    text. The worker portal shows the whole page."""
+    return _without_scripts(render_template(template, task_input))
 
 
 def _one_line(exc: Exception) -> str:

@@ -163,8 +163,10 @@ def test_cleanup_stops_the_workshops_labeling_jobs_and_deletes_its_teams_and_wor
     ctx = helpers.setup(quiet=True)
     sm, s3 = ctx.boto_session.client("sagemaker"), ctx.boto_session.client("s3")
     cognito = ctx.boto_session.client("cognito-idp")
-    pool = cognito.create_user_pool(PoolName=f"cleanup-{uuid.uuid4().hex[:6]}")["UserPool"]["Id"]
+    tags = {t["Key"]: t["Value"] for t in ctx.tags}
+    pool = cognito.create_user_pool(PoolName=f"cleanup-{uuid.uuid4().hex[:6]}", UserPoolTags=tags)["UserPool"]["Id"]
     client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="gt")["UserPoolClient"]["ClientId"]
+    untagged = cognito.create_user_pool(PoolName=f"theirs-{uuid.uuid4().hex[:6]}")["UserPool"]["Id"]
     workforce = f"cleanup-{uuid.uuid4().hex[:6]}"
     sm.create_workforce(WorkforceName=workforce, CognitoConfig={"UserPool": pool, "ClientId": client}, Tags=ctx.tags)
     ours, theirs = f"ours-{uuid.uuid4().hex[:6]}", f"theirs-{uuid.uuid4().hex[:6]}"
@@ -206,6 +208,7 @@ def test_cleanup_stops_the_workshops_labeling_jobs_and_deletes_its_teams_and_wor
     found = {(r.kind, r.name) for r in find_workshop_resources(ctx)}
     assert {("labeling-job", ours), ("workteam", ours)} <= found
     assert not {k for k in found if k[1] == theirs} and ("workforce", workforce) not in found  # their team is in it
+    assert ("user-pool", pool) not in found  # the workforce that stays signs its workers in with it
     delete_workshop_resources(ctx, [r for r in find_workshop_resources(ctx)], confirm=True)
     described = sm.describe_labeling_job(LabelingJobName=ours)
     assert described["LabelingJobStatus"] == "Stopped"
@@ -218,13 +221,18 @@ def test_cleanup_stops_the_workshops_labeling_jobs_and_deletes_its_teams_and_wor
     while sm.describe_labeling_job(LabelingJobName=theirs)["LabelingJobStatus"] != "Stopped":
         time.sleep(0.1)
     sm.delete_workteam(WorkteamName=theirs)
-    assert ("workforce", workforce) in {(r.kind, r.name) for r in find_workshop_resources(ctx)}
-    delete_workshop_resources(ctx, [r for r in find_workshop_resources(ctx) if r.kind == "workforce"], confirm=True)
+    found = {(r.kind, r.name) for r in find_workshop_resources(ctx)}
+    assert {("workforce", workforce), ("user-pool", pool)} <= found and ("user-pool", untagged) not in found
+    kinds = ("workforce", "user-pool")
+    delete_workshop_resources(ctx, [r for r in find_workshop_resources(ctx) if r.kind in kinds], confirm=True)
     assert sm.list_workforces()["Workforces"] == []
+    assert [p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Id"] in (pool, untagged)] == [
+        untagged
+    ]
     for key in ("elsewhere/labels",):
         for item in s3.list_objects_v2(Bucket=ctx.bucket, Prefix=key).get("Contents", []):
             s3.delete_object(Bucket=ctx.bucket, Key=item["Key"])
-    cognito.delete_user_pool(UserPoolId=pool)
+    cognito.delete_user_pool(UserPoolId=untagged)
 
 
 def _sleeping_pipeline(ctx, sm, s3, name: str, tags: list[dict[str, str]]) -> str:
