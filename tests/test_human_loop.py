@@ -196,13 +196,6 @@ def test_a_refused_ground_truth_call_is_explained():
 
 
 # ------------------------------------------------------------------------------------------ against the server
-@pytest.fixture(scope="module")
-def ctx(local_sagemaker):
-    import helpers
-
-    return helpers.setup(quiet=True)
-
-
 def test_answers_come_from_the_job_and_the_shipped_annotations_fill_what_it_did_not_label(ctx):
     """A real local job: the simulated annotators label the tasks they know; one they do not know keeps the job
     running past the time-out, so it is stopped; a task the job did not label is completed from the shipped

@@ -171,13 +171,6 @@ def test_scheduler_role_policies():
 
 
 # ------------------------------------------------------------------------------------------ the other branch
-@pytest.fixture(scope="module")
-def ctx(local_sagemaker):
-    import helpers
-
-    return helpers.setup(quiet=True)
-
-
 def test_the_condition_takes_both_branches_on_a_tiny_pipeline(ctx, capsys):
     """The notebook's gate on a one-record evaluation: thresholds no model reaches take the FailStep branch; the
     same pipeline with the bar at 0 registers the model from the cached evaluation, without a second job."""
