@@ -10,7 +10,10 @@ and the Cognito user pool it signs workers in with (tagged with ``UserPoolTags``
 uses it),
 jobs' outputs (S3 objects under the workshop prefix, tuned models' artifacts and labeling output included),
 CloudWatch alarms, and EventBridge Scheduler schedule groups with the schedules in them (schedules themselves cannot
-carry tags, so the workshop puts its schedules in a tagged group). Later journeys add their kinds to ``KINDS``.
+carry tags, so the workshop puts its schedules in a tagged group), and the IAM roles that the workshop created (the
+EventBridge Scheduler role of :mod:`helpers.roles`: named with the workshop's prefix and tagged; its policies are
+removed first). A role an administrator created for the workshop carries no tag and stays. Later journeys add their
+kinds to ``KINDS``.
 """
 
 from __future__ import annotations
@@ -263,6 +266,36 @@ def _schedule_groups(ctx: Any) -> Iterator[Resource]:
         yield Resource("schedule-group", group["Name"], group["Arn"])
 
 
+def _roles(ctx: Any) -> Iterator[Resource]:
+    """IAM roles named with the workshop's prefix that carry its tag. A caller that may not list roles (SageMaker
+    Studio's execution role, often) created none: it is told so, and nothing is listed."""
+    from botocore.exceptions import ClientError
+
+    iam = ctx.boto_session.client("iam")
+    try:
+        for page in iam.get_paginator("list_roles").paginate():
+            for role in page["Roles"]:
+                name = role["RoleName"]
+                if name.startswith(f"{ctx.prefix}-") and _tagged(iam.list_role_tags(RoleName=name)["Tags"]):
+                    yield Resource("iam-role", name, role["Arn"])
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] not in ("AccessDenied", "AccessDeniedException"):
+            raise
+        print(
+            f"IAM roles not listed ({exc.response['Error']['Code']}): this role may not list them, so it created none."
+        )
+
+
+def _delete_role(ctx: Any, name: str) -> None:
+    """Detach the role's managed policies and delete its inline ones (IAM deletes no role that has any), then it."""
+    iam = ctx.boto_session.client("iam")
+    for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
+        iam.detach_role_policy(RoleName=name, PolicyArn=policy["PolicyArn"])
+    for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]:
+        iam.delete_role_policy(RoleName=name, PolicyName=policy_name)
+    iam.delete_role(RoleName=name)
+
+
 def _s3_objects(ctx: Any) -> Iterator[Resource]:
     s3 = ctx.boto_session.client("s3")
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=ctx.bucket, Prefix=ctx.prefix + "/"):
@@ -282,6 +315,7 @@ def _delete(ctx: Any, resource: Resource) -> None:
         "alarm": lambda: client("cloudwatch").delete_alarms(AlarmNames=[resource.name]),
         "schedule": lambda: client("scheduler").delete_schedule(Name=resource.name, GroupName=resource.group),
         "schedule-group": lambda: client("scheduler").delete_schedule_group(Name=resource.name),
+        "iam-role": lambda: _delete_role(ctx, resource.name),
         "pipeline": lambda: client("sagemaker").delete_pipeline(PipelineName=resource.name),
         "workteam": lambda: client("sagemaker").delete_workteam(WorkteamName=resource.name),
         "workforce": lambda: client("sagemaker").delete_workforce(WorkforceName=resource.name),
@@ -302,6 +336,7 @@ KINDS: dict[str, Callable[[Any], Iterator[Resource]]] = {
     "training-job": _training_jobs,
     "schedule": _schedules,
     "schedule-group": _schedule_groups,
+    "iam-role": _roles,
     "pipeline": _pipelines,
     "model-package": _model_packages,
     "model-package-group": _model_package_groups,

@@ -361,7 +361,7 @@ def _setup_aws() -> WorkshopContext:
         except ValueError:
             raise SetupError(
                 "No SageMaker execution role found. Outside SageMaker Studio, set WORKSHOP_ROLE_ARN to the ARN "
-                "of a role that SageMaker can assume (with AmazonSageMakerFullAccess), e.g. "
+                "of a role that SageMaker can assume (the documents in iam/: README, 'IAM roles'), e.g. "
                 f"export WORKSHOP_ROLE_ARN=arn:aws:iam::{account}:role/MySageMakerRole"
             ) from None
     bucket = session.default_bucket()

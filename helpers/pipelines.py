@@ -1,5 +1,5 @@
-"""Notebook 05's helpers around a SageMaker Pipeline: its steps as a table and a drawing, its evaluation reports,
-and what EventBridge Scheduler's role needs. The pipeline itself is written in the notebook, with the SDK.
+"""Notebook 05's helpers around a SageMaker Pipeline: its steps as a table and a drawing, and its evaluation reports.
+The pipeline itself is written in the notebook, with the SDK; the role that schedules it is :mod:`helpers.roles`'.
 
 Everything here reads what the SageMaker API answers (``Pipeline.definition()``, ``ListPipelineExecutionSteps``,
 ``DescribeProcessingJob``, S3), the same in both modes.
@@ -40,7 +40,6 @@ __all__ = [
     "read_json",
     "job_output_uri",
     "evaluation_report",
-    "scheduler_role_policies",
 ]
 
 
@@ -267,26 +266,3 @@ def evaluation_report(sm: Any, s3: Any, rows: Sequence[Mapping[str, Any]], step_
         raise ValueError(f"The execution has no step {step_name!r}: it has {[r['StepName'] for r in rows]}.")
     uri = job_output_uri(sm, row, "evaluation").rstrip("/") + "/evaluation.json"
     return {**read_json(s3, uri), "uri": uri}
-
-
-# ------------------------------------------------------------------------------------------ the schedule
-def scheduler_role_policies(pipeline_arn: str) -> dict[str, dict[str, Any]]:
-    """What the role that EventBridge Scheduler assumes needs: a trust policy that lets ``scheduler.amazonaws.com``
-    assume it (for this account's schedules only), and a permission policy that allows starting this pipeline."""
-    account = pipeline_arn.split(":")[4]
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "scheduler.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-            }
-        ],
-    }
-    permissions = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": pipeline_arn}],
-    }
-    return {"trust_policy": trust, "permission_policy": permissions}

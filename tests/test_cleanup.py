@@ -351,3 +351,35 @@ def test_cleanup_stops_pipelines_and_removes_the_registry_the_workshop_created_o
     for package in sm.list_model_packages(ModelPackageGroupName=theirs)["ModelPackageSummaryList"]:
         sm.delete_model_package(ModelPackageName=package["ModelPackageArn"])
     sm.delete_model_package_group(ModelPackageGroupName=theirs)
+
+
+def test_cleanup_deletes_the_scheduler_role_the_workshop_created_and_no_other_role():
+    """The role helpers.roles created (tagged, named with the prefix) goes, its inline and attached policies first;
+    a role with the prefix but without the tag (an administrator's) and a tagged role without the prefix stay."""
+    import helpers
+    from helpers import roles
+    from helpers.cleanup import delete_workshop_resources, find_workshop_resources
+
+    ctx = helpers.setup(quiet=True)
+    iam = ctx.boto_session.client("iam")
+    suffix = uuid.uuid4().hex[:6]
+    ours, admins, other = f"{ctx.prefix}-scheduler-{suffix}", f"{ctx.prefix}-admin-{suffix}", f"other-{suffix}"
+    roles.scheduler_role(ctx, ours)
+    policy = json.dumps(roles.document("scheduler-role-policy.json", ctx.account))
+    managed = iam.create_policy(PolicyName=f"extra-{suffix}", PolicyDocument=policy)["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=ours, PolicyArn=managed)
+    trust = json.dumps(roles.document("scheduler-role-trust.json", ctx.account))
+    iam.create_role(RoleName=admins, AssumeRolePolicyDocument=trust)
+    iam.create_role(RoleName=other, AssumeRolePolicyDocument=trust, Tags=ctx.tags)
+
+    found = [r for r in find_workshop_resources(ctx) if r.kind == "iam-role"]
+    assert [r.name for r in found] == [ours] and found[0].arn == roles.scheduler_role(ctx, ours)
+    assert delete_workshop_resources(ctx, found, confirm=True) == 1
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_role(RoleName=ours)
+    assert iam.get_policy(PolicyArn=managed)["Policy"]["AttachmentCount"] == 0  # detached, not deleted: not ours
+    assert {iam.get_role(RoleName=n)["Role"]["RoleName"] for n in (admins, other)} == {admins, other}
+    assert not [r for r in find_workshop_resources(ctx) if r.kind == "iam-role"]
+    for name in (admins, other):
+        iam.delete_role(RoleName=name)
+    iam.delete_policy(PolicyArn=managed)

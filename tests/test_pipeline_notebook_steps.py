@@ -157,19 +157,6 @@ def test_edges_table_and_drawing(tmp_path):
     plt.close(ax.figure)
 
 
-def test_scheduler_role_policies():
-    arn = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/naxt"
-    policies = pipelines.scheduler_role_policies(arn)
-    trust = policies["trust_policy"]["Statement"][0]
-    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"} and trust["Action"] == "sts:AssumeRole"
-    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
-    assert policies["permission_policy"]["Statement"][0] == {
-        "Effect": "Allow",
-        "Action": "sagemaker:StartPipelineExecution",
-        "Resource": arn,
-    }
-
-
 # ------------------------------------------------------------------------------------------ the other branch
 def test_the_condition_takes_both_branches_on_a_tiny_pipeline(ctx, capsys):
     """The notebook's gate on a one-record evaluation: thresholds no model reaches take the FailStep branch; the

@@ -10,6 +10,7 @@ Pinned to moto 5.2.5 (``pyproject.toml``): the patches touch its internals and e
 * Processing jobs (``processing.py``) and training jobs (``training.py``) really run.
 * Ground Truth: private workforces, work teams and custom labeling jobs (``labeling.py``), with a worker portal.
 * The model registry works (``registry.py``) and pipelines really execute (``pipelines.py``).
+* IAM's policy simulator, ``SimulatePrincipalPolicy`` (``iam.py``).
 """
 
 from __future__ import annotations
@@ -146,4 +147,7 @@ def apply() -> None:
 
     registry.apply()  # model package groups, versions, approval, deletion; models from packages
     pipelines.apply()  # pipelines that really execute
+    from . import iam
+
+    iam.apply()  # SimulatePrincipalPolicy
     _APPLIED = True

@@ -83,16 +83,23 @@ def _seed(port: int, status: _Status, region: str) -> None:
     session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name=region)
     s3 = session.client("s3", endpoint_url=config.url(port))
     catalog.seed(s3, region)
-    iam = session.client("iam", endpoint_url=config.url(port))
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-    iam.create_role(RoleName=LOCAL_ROLE_NAME, AssumeRolePolicyDocument=json.dumps(trust))
+    _seed_role(session.client("iam", endpoint_url=config.url(port)))
     status.seeded = True
     log.info("seeded the JumpStart catalogue and role in %s", region)
+
+
+def _seed_role(iam: Any) -> None:
+    """The local execution role, set up as the workshop asks an account's to be: it trusts SageMaker and has the
+    workshop's execution-role policy (``iam/``) attached, so the preflight (``helpers.roles``) finds it complete."""
+    from ..context import PREFIX
+    from ..roles import IAM_DIR, document
+
+    trust = document("execution-role-trust.json", config.ACCOUNT_ID)
+    iam.create_role(RoleName=LOCAL_ROLE_NAME, AssumeRolePolicyDocument=json.dumps(trust))
+    policy = json.dumps(document("execution-role-policy.json", config.ACCOUNT_ID), indent=2)
+    description = f"The workshop's execution-role policy ({IAM_DIR.name}/execution-role-policy.json)"
+    arn = iam.create_policy(PolicyName=f"{PREFIX}-execution", PolicyDocument=policy, Description=description)
+    iam.attach_role_policy(RoleName=LOCAL_ROLE_NAME, PolicyArn=arn["Policy"]["Arn"])
 
 
 LOCAL_ROLE_NAME = "WorkshopSageMakerExecutionRole"
