@@ -28,6 +28,30 @@ def test_map_path():
     assert processing.map_path("--tone-bar", root) == "--tone-bar" and processing.map_path("0.5", root) == "0.5"
 
 
+def test_job_log_drops_empty_lines_which_cloudwatch_would_refuse_with_their_batch():
+    """A script's blank line never reaches PutLogEvents (its minimum message length is 1): the other lines do."""
+    sent: list[list[dict]] = []
+
+    class Logs:
+        class exceptions:
+            ResourceAlreadyExistsException = RuntimeError
+
+        def create_log_group(self, **_):
+            pass
+
+        def create_log_stream(self, **_):
+            pass
+
+        def put_log_events(self, logEvents, **_):
+            sent.append(logEvents)
+
+    job_log = processing.JobLog(Logs(), "job")
+    for line in ["step 1\n", "\n", "", "  \n", "step 2\n"]:
+        job_log.write(line)
+    job_log.close()
+    assert [event["message"] for batch in sent for event in batch] == ["step 1", "  ", "step 2"]
+
+
 def test_python_entrypoint_runs_with_the_local_python(tmp_path):
     app = {"ContainerEntrypoint": ["python3", "/opt/ml/processing/input/code/run.py"], "ContainerArguments": ["-v"]}
     command, cwd = processing.plan_command(app, tmp_path, print)

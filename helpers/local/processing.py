@@ -226,8 +226,11 @@ class JobLog:
         threading.Thread(target=self._flush_regularly, name=f"logs-{job_name}", daemon=True).start()
 
     def write(self, line: str) -> None:
-        """Queue one line (flushed when 100 are queued, or by the timer)."""
+        """Queue one line (flushed when 100 are queued, or by the timer). An empty line is dropped, as the
+        container log drivers drop it: CloudWatch Logs refuses an empty message, and with it the whole batch."""
         line = line.rstrip("\n")
+        if not line:
+            return
         with self.lock:
             self.buffer.append({"timestamp": int(time.time() * 1000), "message": line})
             if line.strip():
