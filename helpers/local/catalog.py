@@ -124,12 +124,6 @@ def is_gated(model_id: str) -> bool:
     return bool(spec.get("gated_bucket")) or spec.get("hosting_eula_key") is not None
 
 
-def is_proprietary(model_id: str) -> bool:
-    """Return True for a proprietary (AWS Marketplace model package) catalogue entry."""
-    check_model_id(model_id)
-    return any(entry["model_id"] == model_id for entry in _proprietary_manifest())
-
-
 @functools.lru_cache(maxsize=1)
 def _proprietary_manifest() -> list[dict]:
     """Load and cache the proprietary (AWS Marketplace) manifest."""
@@ -170,14 +164,6 @@ def model_id_from_artifact(s3_uri: str) -> str | None:
         if key in index:
             return index[key]
         key = key.rpartition("/")[0]
-    return None
-
-
-def model_id_from_package_arn(arn: str) -> str | None:
-    """Map a catalogue model package ARN (proprietary entries) back to its model id, or None."""
-    for model_id, spec in _specs().items():
-        if arn in (spec.get("hosting_model_package_arns") or {}).values():
-            return model_id
     return None
 
 
