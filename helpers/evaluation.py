@@ -577,6 +577,14 @@ class Job:
         """``use_case/candidate``."""
         return f"{self.use_case}/{self.candidate.name}"
 
+    @property
+    def model_template(self) -> str:
+        """fmeval's ``prompt_template``: the template as the model reads it, in its chat template where the
+        container does not apply one itself (:meth:`helpers.endpoints.PayloadAdapter.prompt_template`)."""
+        from .endpoints import adapter_for
+
+        return adapter_for(self.candidate.model_id).prompt_template(self.template)
+
 
 @dataclass
 class CandidateResult:
@@ -666,7 +674,7 @@ def _run_local(job: Job, runner: Any, config: Any, num_records: int, in_flight: 
             metric_names=metrics.metric_keys + FAILURE_COLUMNS,
             eval_results_path=str(job.results_dir),
             model=runner,
-            prompt_template=job.template,
+            prompt_template=job.model_template,
             save=True,
         )
     return [output]
@@ -687,11 +695,11 @@ def _run_aws(job: Job, runner: Any, config: Any, num_records: int) -> list[Any]:
     if job.use_case == "summary":
         from fmeval.eval_algorithms.summarization_accuracy import SummarizationAccuracy
 
-        outputs = SummarizationAccuracy().evaluate(runner, config, job.template, num_records, save=True)
+        outputs = SummarizationAccuracy().evaluate(runner, config, job.model_template, num_records, save=True)
     else:
         from fmeval.eval_algorithms.qa_accuracy import QAAccuracy
 
-        outputs = QAAccuracy().evaluate(runner, config, job.template, num_records, save=True)
+        outputs = QAAccuracy().evaluate(runner, config, job.model_template, num_records, save=True)
     saved = DataConfig(
         dataset_name=config.dataset_name + "_outputs",
         dataset_uri=outputs[0].output_path,

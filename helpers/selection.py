@@ -207,3 +207,15 @@ def pareto_front(points: Sequence[tuple[str, float, float]]) -> list[str]:
         if not dominated:
             front.append((cost, -quality, name))
     return [name for _, _, name in sorted(front)]
+
+
+def hand_off(selections: Mapping[str, Selection], endpoints: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """The endpoints to keep live: for each use case decided "deploy", its winner and the winner's endpoint.
+
+    ``endpoints``: candidate name -> endpoint name. Cleanup deletes every other candidate's endpoint; these stay
+    for the application (and billing, in aws mode) until notebook 99."""
+    return {
+        use_case: {"candidate": s.winner, "endpoint_name": endpoints[s.winner]}
+        for use_case, s in selections.items()
+        if s.winner
+    }

@@ -65,7 +65,11 @@ def test_the_kv_budget_is_enforced_at_submit(engine, monkeypatch):
 
 
 def test_closing_a_stream_cancels_the_request(engine):
-    stream = engine.stream(GenerationRequest(prompt="Write a long story about a ship.", max_new_tokens=400))
+    stream = engine.stream(
+        GenerationRequest(
+            messages=[{"role": "user", "content": "Write a long story about a ship."}], max_new_tokens=400
+        )
+    )
     next(stream)
     stream.close()  # what the server does when a streaming client disconnects
     deadline = time.time() + 10
@@ -81,7 +85,11 @@ def test_a_slow_request_times_out_alone(engine, monkeypatch):
 
     def slow() -> None:
         try:
-            engine.generate(GenerationRequest(prompt="Write a long story about a ship.", max_new_tokens=2000))
+            engine.generate(
+                GenerationRequest(
+                    messages=[{"role": "user", "content": "Write a long story about a ship."}], max_new_tokens=2000
+                )
+            )
         except BaseException as exc:
             errors.append(exc)
 

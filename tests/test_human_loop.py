@@ -167,7 +167,9 @@ class _FakeRuntime:
     def invoke_endpoint(self, EndpointName: str, Body: str, **_: object) -> dict:  # noqa: N803 - boto3's names
         import io
 
-        prompt = json.loads(Body)["inputs"]
+        sent = json.loads(Body)["inputs"]
+        assert sent.startswith("<|im_start|>system") and sent.endswith("<|im_start|>assistant\n")  # SmolLM2's template
+        prompt = sent.split("<|im_start|>user\n", 1)[1].split("<|im_end|>")[0]
         self.calls.append(prompt)
         if "broken" in prompt or ("slow" in prompt and self.calls.count(prompt) == 1):
             raise ClientError({"Error": {"Code": "ModelError", "Message": "invocation timed out"}}, "InvokeEndpoint")

@@ -84,3 +84,15 @@ def test_pareto_front() -> None:
     points = [("cheap-bad", 1.0, 0.2), ("mid", 2.0, 0.5), ("dominated", 3.0, 0.4), ("best", 5.0, 0.7)]
     assert sel.pareto_front(points) == ["cheap-bad", "mid", "best"]
     assert sel.pareto_front([("a", 1.0, 0.5), ("b", 1.0, 0.5)]) == ["a", "b"]
+
+
+def test_hand_off_keeps_only_the_winners_endpoints():
+    """03 deploys every candidate; cleanup keeps the endpoint of each use case's winner (one model may win both)."""
+    won = sel.Selection("small", "rougeL", [], "small wins")
+    none = sel.Selection(None, "rougeL", [], "none passes")
+    endpoints = {"small": "naxt-eval-small-1", "big": "naxt-eval-big-1"}
+    assert sel.hand_off({"summary": none, "chatbot": won}, endpoints) == {
+        "chatbot": {"candidate": "small", "endpoint_name": "naxt-eval-small-1"}
+    }
+    assert sel.hand_off({"summary": won, "chatbot": won}, endpoints).keys() == {"summary", "chatbot"}
+    assert sel.hand_off({"summary": none}, endpoints) == {}

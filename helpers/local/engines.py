@@ -32,6 +32,7 @@ from .payloads import GenerationRequest, GenerationResult
 log = logging.getLogger("helpers.local.engines")
 
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+OWN_CHAT_MARKUP = "<|im_start|>"  # SmolLM2's chat template is ChatML
 
 
 class EngineUnavailable(RuntimeError):
@@ -261,15 +262,22 @@ class SmolLM2Engine(Engine):
         log.info("smollm2 loaded in %.1fs (OpenVINO GenAI, precision %s)", self.load_seconds, self.precision)
 
     def input_ids(self, request: GenerationRequest) -> list[int]:
-        """The prompt's token ids: the chat template applied to the request's messages."""
+        """The prompt's token ids, as a TGI or LMI container reads them.
+
+        Messages (the Messages API) get the model's chat template. ``inputs`` are read as written, as the real
+        containers read them: in SmolLM2's own template (ChatML), or as plain text with no template at all, so
+        that a client that forgets an instruct model's template gets the answers it would get on AWS. A prompt in
+        another model's template (e.g. Llama 3's, sent to this stand-in for Llama) is translated into SmolLM2's.
+        """
         from .payloads import parse_chat_markup
 
         self.load()
-        messages = request.messages
-        if messages is None:
-            messages = parse_chat_markup(request.prompt or "") or [{"role": "user", "content": request.prompt}]
+        messages, text = request.messages, request.prompt or ""
+        if messages is None and OWN_CHAT_MARKUP not in text:
+            messages = parse_chat_markup(text)
         with self.batcher.tokenizer_lock:
-            text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True)
+            if messages is not None:
+                text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True)
             ids = self.tokenizer.encode(text, add_special_tokens=False).input_ids
         return [int(i) for i in ids.data[0]]
 

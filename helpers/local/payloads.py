@@ -58,12 +58,14 @@ _CHAT_PATTERNS = [
     re.compile(r"<\|im_start\|>(system|user|assistant)\s*(.*?)(?:<\|im_end\|>|$)", re.S),
     # Gemma
     re.compile(r"<start_of_turn>(user|model)\s*(.*?)(?:<end_of_turn>|$)", re.S),
+    # Zephyr, Phi-3
+    re.compile(r"<\|(system|user|assistant)\|>\s*(.*?)(?:</s>|<\|end\|>|(?=<\|(?:system|user|assistant)\|>)|$)", re.S),
 ]
 _INST = re.compile(r"\[INST\]\s*(?:<<SYS>>\s*(.*?)\s*<</SYS>>\s*)?(.*?)\s*\[/INST\]\s*([^\[]*)", re.S)
 
 
 def parse_chat_markup(text: str) -> list[dict[str, str]] | None:
-    """Turn a prompt written in a known chat template (Llama 2/3, Mistral, Gemma, ChatML) into messages.
+    """Turn a prompt written in a known chat template (Llama 2/3, Mistral, Gemma, ChatML, Zephyr, Phi-3) into messages.
 
     Returns None when the text carries no chat markup, i.e. it is a plain completion prompt.
     """
