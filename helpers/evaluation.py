@@ -654,7 +654,7 @@ def _run_local(job: Job, runner: Any, config: Any, num_records: int, in_flight: 
     from fmeval.eval_algorithms.common import evaluate_dataset
     from fmeval.transforms.transform_pipeline import TransformPipeline
 
-    from .fused_pipeline import fused
+    from .local.fused_pipeline import fused
 
     metrics = metric_pipeline(job.use_case, "local")
     with fused(in_flight):
