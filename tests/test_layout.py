@@ -27,7 +27,6 @@ LONG_MODULES = {
     "helpers/human_loop.py",
     "helpers/cleanup.py",
     "helpers/labeling.py",
-    "helpers/monitoring.py",  # split into helpers/monitoring/ next
     "helpers/monitoring_job/checks.py",  # runs inside the Processing container: one file to upload
     "helpers/pipeline_jobs/evaluate.py",  # runs inside the Pipeline's Processing step
 }
