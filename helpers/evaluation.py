@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 
 from . import offline_metrics as om
+from .s3 import split_uri
 
 USE_CASES = ("summary", "chatbot")
 PROMPT_KINDS = ("poc", "zero_shot", "few_shot", "retrieval")
@@ -319,7 +320,7 @@ def save_eval_set(eval_set: EvalSet, folder: Path, s3_client: Any = None, s3_uri
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in eval_set.rows), encoding="utf-8")
     eval_set.local_path = path
     if s3_uri:
-        bucket, _, key = s3_uri.removeprefix("s3://").partition("/")
+        bucket, key = split_uri(s3_uri)
         s3_client.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
         eval_set.s3_uri = s3_uri
     return eval_set
@@ -327,7 +328,7 @@ def save_eval_set(eval_set: EvalSet, folder: Path, s3_client: Any = None, s3_uri
 
 def load_eval_set(use_case: str, s3_uri: str, s3_client: Any, folder: Path) -> EvalSet:
     """The evaluation set a notebook saved to S3 (notebook 03's ``evaluation_data``), as it was: same records."""
-    bucket, _, key = s3_uri.removeprefix("s3://").partition("/")
+    bucket, key = split_uri(s3_uri)
     text = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
     rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     if not rows:
@@ -820,7 +821,7 @@ def evaluate_all(
 def upload_results(results: Sequence[CandidateResult], s3_client: Any, s3_prefix: str) -> dict[str, str]:
     """Upload each evaluated candidate's per-record results to ``s3_prefix/<use case>/<candidate>/``; records the
     URI on the result and returns {``use_case/candidate``: URI}."""
-    bucket, _, prefix = s3_prefix.removeprefix("s3://").partition("/")
+    bucket, prefix = split_uri(s3_prefix)
     uris = {}
     for result in results:
         if result.output_path is None:

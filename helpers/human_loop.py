@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from .datasets import load
+from .s3 import split_uri
 
 __all__ = [
     "SHIPPED",
@@ -157,7 +158,7 @@ def write_manifest(tasks: pd.DataFrame, s3_client: Any, s3_uri: str) -> str:
         if row.get("conversation_id"):
             line["conversation_id"] = row["conversation_id"]
         lines.append(json.dumps(line, ensure_ascii=False))
-    bucket, _, key = s3_uri.removeprefix("s3://").partition("/")
+    bucket, key = split_uri(s3_uri)
     s3_client.put_object(Bucket=bucket, Key=key, Body=("\n".join(lines) + "\n").encode("utf-8"))
     return s3_uri
 
@@ -232,7 +233,7 @@ def parse_answer(content: dict[str, Any]) -> tuple[int | None, str]:
 
 
 def _read(s3_client: Any, uri: str) -> bytes:
-    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    bucket, key = split_uri(uri)
     return s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
 
 

@@ -15,7 +15,6 @@ scheduled SageMaker Processing job runs, so the notebook and the job judge answe
 from ..monitoring_job.checks import NAMESPACE, RISKY_KINDS, CaptureFormatError
 from .capture import (
     _hour_of,
-    _split,
     capture_destination,
     capture_prefix,
     join_traffic,
@@ -25,17 +24,17 @@ from .capture import (
     wait_for_capture,
 )
 from .checks import fmeval_toxicity, run_checks, summarize
-from .cloudwatch import alarm_specs, alarm_status, create_alarms, publish_metrics, read_metrics
+from .cloudwatch import alarm_specs, alarm_status, publish_metrics, read_metrics
 from .dashboard import FLAG_LABELS, flag_counts, plot_dashboard
 from .jobs import (
     JOB_DIR,
     JOB_SCRIPT,
     SKLEARN_VERSION,
     checks_job_args,
-    checks_pipeline,
     checks_processor,
     delete_prefix,
     delete_schedule_group,
+    ensure_schedule_group,
     read_report,
     schedule_pipeline,
 )
@@ -51,18 +50,16 @@ __all__ = [
     "SYSTEM_PROMPT",
     "CaptureFormatError",
     "_hour_of",
-    "_split",
     "alarm_specs",
     "alarm_status",
     "build_prompt",
     "capture_destination",
     "capture_prefix",
     "checks_job_args",
-    "checks_pipeline",
     "checks_processor",
-    "create_alarms",
     "delete_prefix",
     "delete_schedule_group",
+    "ensure_schedule_group",
     "flag_counts",
     "fmeval_toxicity",
     "join_traffic",

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..monitoring_job import checks as core
 from ..monitoring_job.checks import RISKY_KINDS, CaptureFormatError
+from ..s3 import split_uri
 
 
 def capture_destination(sm: Any, endpoint_name: str) -> str:
@@ -22,13 +23,6 @@ def capture_destination(sm: Any, endpoint_name: str) -> str:
             "(notebook 01 does), or let this notebook deploy its own endpoint."
         )
     return uri.rstrip("/")
-
-
-def _split(uri: str) -> tuple[str, str]:
-    if not uri.startswith("s3://"):
-        raise ValueError(f"not an S3 URI: {uri!r}")
-    bucket, _, key = uri[len("s3://") :].partition("/")
-    return bucket, key.strip("/")
 
 
 def capture_prefix(capture_uri: str, endpoint_name: str) -> str:
@@ -51,7 +45,8 @@ def list_capture_files(s3: Any, capture_uri: str, endpoint_name: str, since: dat
 
     Keys outside the ``YYYY/MM/DD/HH`` layout are always listed (and read), never silently skipped.
     """
-    bucket, prefix = _split(capture_prefix(capture_uri, endpoint_name))
+    bucket, prefix = split_uri(capture_prefix(capture_uri, endpoint_name))
+    prefix = prefix.strip("/")
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     first_hour = since.astimezone(UTC).replace(minute=0, second=0, microsecond=0) if since else None
@@ -105,7 +100,7 @@ def read_capture(
     line) and one row per line that is not a capture record, with the reason; nothing is dropped silently.
     With ``since``, only records whose ``inferenceTime`` is at or after it.
     """
-    bucket, _ = _split(capture_uri)
+    bucket, _ = split_uri(capture_uri)
     records: list[dict[str, Any]] = []
     malformed: list[dict[str, Any]] = []
     for key in list_capture_files(s3, capture_uri, endpoint_name, since):

@@ -77,22 +77,6 @@ def alarm_specs(endpoint_name: str, tone_bar: float, period_s: int = 300) -> lis
     ]
 
 
-def create_alarms(
-    cloudwatch: Any,
-    endpoint_name: str,
-    tone_bar: float,
-    tags: list[dict[str, str]],
-    period_s: int = 300,
-    actions: list[str] | None = None,
-) -> list[str]:
-    """Create (or update) the PII-leak and tone alarms, tagged; ``actions`` are e.g. SNS topic ARNs."""
-    names = []
-    for spec in alarm_specs(endpoint_name, tone_bar, period_s):
-        cloudwatch.put_metric_alarm(**spec, AlarmActions=list(actions or []), Tags=tags)
-        names.append(spec["AlarmName"])
-    return names
-
-
 _COMPARE = {
     "GreaterThanThreshold": lambda v, t: v > t,
     "GreaterThanOrEqualToThreshold": lambda v, t: v >= t,

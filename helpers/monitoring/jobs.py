@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..monitoring_job import checks as core
-from .capture import _split, capture_prefix
+from ..s3 import split_uri
+from .capture import capture_prefix
 
 JOB_DIR: Path = Path(__file__).resolve().parents[1] / "monitoring_job"
 JOB_SCRIPT = "checks.py"
@@ -70,32 +71,13 @@ def checks_job_args(
     }
 
 
-def checks_pipeline(
-    name: str,
-    pipeline_session: Any,
-    role: str,
-    instance_type: str,
-    tags: list[dict[str, str]],
-    code_location: str,
-    capture_uri: str,
-    endpoint_name: str,
-    report_base_uri: str,
-    region: str,
-    tone_bar: float = core.DEFAULT_TONE_BAR,
-    since_hours: float = 24,
-) -> Any:
-    """A SageMaker Pipeline with one ProcessingStep that runs the checks (as :func:`checks_job_args`);
-    each execution writes its report under ``report_base_uri/<execution id>``."""
-    from sagemaker.workflow.execution_variables import ExecutionVariables
-    from sagemaker.workflow.functions import Join
-    from sagemaker.workflow.pipeline import Pipeline
-    from sagemaker.workflow.steps import ProcessingStep
-
-    processor = checks_processor(pipeline_session, role, instance_type, tags, code_location)
-    report_uri = Join(on="/", values=[report_base_uri.rstrip("/"), ExecutionVariables.PIPELINE_EXECUTION_ID])
-    job = checks_job_args(capture_uri, endpoint_name, report_uri, region, tone_bar, since_hours)
-    step = ProcessingStep(name="CheckOutputs", step_args=processor.run(**job))
-    return Pipeline(name=name, steps=[step], sagemaker_session=pipeline_session)
+def ensure_schedule_group(scheduler: Any, group: str, tags: list[dict[str, str]]) -> None:
+    """Create the EventBridge Scheduler schedule group ``group`` with ``tags`` when it is missing: schedules
+    cannot carry tags, schedule groups can, so cleanup finds a schedule by its group."""
+    try:
+        scheduler.get_schedule_group(Name=group)
+    except scheduler.exceptions.ResourceNotFoundException:
+        scheduler.create_schedule_group(Name=group, Tags=tags)
 
 
 def schedule_pipeline(
@@ -113,10 +95,7 @@ def schedule_pipeline(
     when missing, so cleanup finds it. ``role_arn`` must be assumable by ``scheduler.amazonaws.com`` and allow
     ``sagemaker:StartPipelineExecution``. Re-running updates the schedule.
     """
-    try:
-        scheduler.get_schedule_group(Name=group)
-    except scheduler.exceptions.ResourceNotFoundException:
-        scheduler.create_schedule_group(Name=group, Tags=tags)
+    ensure_schedule_group(scheduler, group, tags)
     request = {
         "Name": name,
         "GroupName": group,
@@ -145,7 +124,8 @@ def delete_schedule_group(scheduler: Any, group: str) -> None:
 
 def read_report(s3: Any, report_uri: str) -> tuple[dict[str, Any], str]:
     """The job's ``report.json`` (parsed) and ``report.md`` from its S3 output folder."""
-    bucket, prefix = _split(report_uri)
+    bucket, prefix = split_uri(report_uri)
+    prefix = prefix.strip("/")
     body = s3.get_object(Bucket=bucket, Key=f"{prefix}/report.json")["Body"].read()
     markdown = s3.get_object(Bucket=bucket, Key=f"{prefix}/report.md")["Body"].read().decode("utf-8")
     return json.loads(body), markdown
@@ -153,7 +133,8 @@ def read_report(s3: Any, report_uri: str) -> tuple[dict[str, Any], str]:
 
 def delete_prefix(s3: Any, uri: str) -> int:
     """Delete every object under an S3 prefix (the reports this notebook wrote); returns how many."""
-    bucket, prefix = _split(uri)
+    bucket, prefix = split_uri(uri)
+    prefix = prefix.strip("/")
     deleted = 0
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix + "/"):
         for item in page.get("Contents", []):
