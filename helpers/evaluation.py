@@ -36,6 +36,8 @@ from typing import Any
 import pandas as pd
 
 from . import offline_metrics as om
+from .prompts import template_uses_passages as uses_passages
+from .prompts import validate as check_template  # the one template check
 from .s3 import split_uri
 
 USE_CASES = ("summary", "chatbot")
@@ -140,27 +142,6 @@ def stop_ray() -> None:
 
 
 # ------------------------------------------------------------------------------------------ prompts
-def check_template(template: str, name: str = "prompt template") -> str:
-    """A template fmeval can compose: ``$model_input`` exactly once, any other ``$`` written as ``$$``."""
-    if not isinstance(template, str) or not template.strip():
-        raise ValueError(f"The {name} is empty: it must be a string containing $model_input.")
-    parsed = Template(template)
-    if not parsed.is_valid():
-        raise ValueError(
-            f"The {name} has a '$' that is not a placeholder (e.g. an amount like $2.4 million): write it as '$$'."
-        )
-    identifiers = parsed.get_identifiers()
-    if identifiers != ["model_input"]:
-        found = ", ".join(f"${i}" for i in identifiers) or "no placeholder"
-        raise ValueError(
-            f"The {name} must contain $model_input exactly once, where the transcript or question goes "
-            f"(found {found}). Without it, every record would get the same prompt."
-        )
-    if template.count("$model_input") != 1:
-        raise ValueError(f"The {name} contains $model_input more than once; use it exactly once.")
-    return template
-
-
 def few_shot_template(template: str, examples: Sequence[tuple[str, str]]) -> str:
     """Insert worked examples (input, reference output) into ``template`` just before the real input.
 
@@ -200,11 +181,6 @@ def poc_templates(saved: dict[str, Any]) -> dict[str, str]:
             "(it saves the PoC's templates with the quality bar)."
         )
     return {u: check_template(saved[u], f"notebook 00's {u} template") for u in USE_CASES}
-
-
-def uses_passages(template: str) -> bool:
-    """Whether a chatbot template expects retrieved policy passages in ``$model_input``."""
-    return "passage" in template.lower()
 
 
 def candidate_prompt(use_case: str, kind: str, poc: dict[str, str], examples: int = 1) -> tuple[str, str]:
