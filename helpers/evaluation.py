@@ -766,7 +766,7 @@ def evaluate_all(
     Running several at once lets one evaluation's Ray work go on while another waits on its endpoint, and the
     local engine batches the requests that arrive together (one forward pass per token for all of them), as a
     real endpoint's TGI or vLLM container does. In local mode each evaluation also keeps ``in_flight`` records
-    in flight (fmeval's transforms fused in one Ray stage: :mod:`helpers.fused_pipeline`). With ``take_turns``
+    in flight (fmeval's transforms fused in one Ray stage: :mod:`helpers.local.fused_pipeline`). With ``take_turns``
     (local mode), requests to endpoints of the same model take turns instead (a file lock per model id), so that
     each candidate's latency is measured alone.
     """
