@@ -1,3 +1,6 @@
-"""pytest configuration for the whole repository: the notebook harness lives in helpers/harness.py."""
+"""pytest configuration for the whole repository: the notebook harness is tests/harness.py.
 
-pytest_plugins = ["helpers.harness"]
+``pythonpath = ["tests"]`` (pyproject.toml) makes it importable as ``harness``; it stays out of the wheel.
+"""
+
+pytest_plugins = ["harness"]

@@ -36,6 +36,9 @@ from typing import Any
 import pandas as pd
 
 from . import offline_metrics as om
+from .prompts import template_uses_passages as uses_passages
+from .prompts import validate as check_template  # the one template check
+from .s3 import split_uri
 
 USE_CASES = ("summary", "chatbot")
 PROMPT_KINDS = ("poc", "zero_shot", "few_shot", "retrieval")
@@ -139,27 +142,6 @@ def stop_ray() -> None:
 
 
 # ------------------------------------------------------------------------------------------ prompts
-def check_template(template: str, name: str = "prompt template") -> str:
-    """A template fmeval can compose: ``$model_input`` exactly once, any other ``$`` written as ``$$``."""
-    if not isinstance(template, str) or not template.strip():
-        raise ValueError(f"The {name} is empty: it must be a string containing $model_input.")
-    parsed = Template(template)
-    if not parsed.is_valid():
-        raise ValueError(
-            f"The {name} has a '$' that is not a placeholder (e.g. an amount like $2.4 million): write it as '$$'."
-        )
-    identifiers = parsed.get_identifiers()
-    if identifiers != ["model_input"]:
-        found = ", ".join(f"${i}" for i in identifiers) or "no placeholder"
-        raise ValueError(
-            f"The {name} must contain $model_input exactly once, where the transcript or question goes "
-            f"(found {found}). Without it, every record would get the same prompt."
-        )
-    if template.count("$model_input") != 1:
-        raise ValueError(f"The {name} contains $model_input more than once; use it exactly once.")
-    return template
-
-
 def few_shot_template(template: str, examples: Sequence[tuple[str, str]]) -> str:
     """Insert worked examples (input, reference output) into ``template`` just before the real input.
 
@@ -199,11 +181,6 @@ def poc_templates(saved: dict[str, Any]) -> dict[str, str]:
             "(it saves the PoC's templates with the quality bar)."
         )
     return {u: check_template(saved[u], f"notebook 00's {u} template") for u in USE_CASES}
-
-
-def uses_passages(template: str) -> bool:
-    """Whether a chatbot template expects retrieved policy passages in ``$model_input``."""
-    return "passage" in template.lower()
 
 
 def candidate_prompt(use_case: str, kind: str, poc: dict[str, str], examples: int = 1) -> tuple[str, str]:
@@ -319,7 +296,7 @@ def save_eval_set(eval_set: EvalSet, folder: Path, s3_client: Any = None, s3_uri
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in eval_set.rows), encoding="utf-8")
     eval_set.local_path = path
     if s3_uri:
-        bucket, _, key = s3_uri.removeprefix("s3://").partition("/")
+        bucket, key = split_uri(s3_uri)
         s3_client.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
         eval_set.s3_uri = s3_uri
     return eval_set
@@ -327,7 +304,7 @@ def save_eval_set(eval_set: EvalSet, folder: Path, s3_client: Any = None, s3_uri
 
 def load_eval_set(use_case: str, s3_uri: str, s3_client: Any, folder: Path) -> EvalSet:
     """The evaluation set a notebook saved to S3 (notebook 03's ``evaluation_data``), as it was: same records."""
-    bucket, _, key = s3_uri.removeprefix("s3://").partition("/")
+    bucket, key = split_uri(s3_uri)
     text = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
     rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     if not rows:
@@ -662,7 +639,7 @@ def _run_local(job: Job, runner: Any, config: Any, num_records: int, in_flight: 
     from fmeval.eval_algorithms.common import evaluate_dataset
     from fmeval.transforms.transform_pipeline import TransformPipeline
 
-    from .fused_pipeline import fused
+    from .local.fused_pipeline import fused
 
     metrics = metric_pipeline(job.use_case, "local")
     with fused(in_flight):
@@ -797,7 +774,7 @@ def evaluate_all(
     Running several at once lets one evaluation's Ray work go on while another waits on its endpoint, and the
     local engine batches the requests that arrive together (one forward pass per token for all of them), as a
     real endpoint's TGI or vLLM container does. In local mode each evaluation also keeps ``in_flight`` records
-    in flight (fmeval's transforms fused in one Ray stage: :mod:`helpers.fused_pipeline`). With ``take_turns``
+    in flight (fmeval's transforms fused in one Ray stage: :mod:`helpers.local.fused_pipeline`). With ``take_turns``
     (local mode), requests to endpoints of the same model take turns instead (a file lock per model id), so that
     each candidate's latency is measured alone.
     """
@@ -828,7 +805,7 @@ def evaluate_all(
 def upload_results(results: Sequence[CandidateResult], s3_client: Any, s3_prefix: str) -> dict[str, str]:
     """Upload each evaluated candidate's per-record results to ``s3_prefix/<use case>/<candidate>/``; records the
     URI on the result and returns {``use_case/candidate``: URI}."""
-    bucket, _, prefix = s3_prefix.removeprefix("s3://").partition("/")
+    bucket, prefix = split_uri(s3_prefix)
     uris = {}
     for result in results:
         if result.output_path is None:

@@ -18,6 +18,7 @@ agreement between annotators, and the rows of a fine-tuning set.
 
 from __future__ import annotations
 
+import difflib
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from .datasets import load
+from .s3 import split_uri
 
 __all__ = [
     "SHIPPED",
@@ -156,7 +158,7 @@ def write_manifest(tasks: pd.DataFrame, s3_client: Any, s3_uri: str) -> str:
         if row.get("conversation_id"):
             line["conversation_id"] = row["conversation_id"]
         lines.append(json.dumps(line, ensure_ascii=False))
-    bucket, _, key = s3_uri.removeprefix("s3://").partition("/")
+    bucket, key = split_uri(s3_uri)
     s3_client.put_object(Bucket=bucket, Key=key, Body=("\n".join(lines) + "\n").encode("utf-8"))
     return s3_uri
 
@@ -231,7 +233,7 @@ def parse_answer(content: dict[str, Any]) -> tuple[int | None, str]:
 
 
 def _read(s3_client: Any, uri: str) -> bytes:
-    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    bucket, key = split_uri(uri)
     return s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
 
 
@@ -278,12 +280,19 @@ def job_answers(sm_client: Any, s3_client: Any, job_name: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ANSWER_COLUMNS)
 
 
+def rating(draft: str, answer: str) -> int:
+    """1-5: how much of the draft the annotator's answer keeps (word-level similarity); the simulated annotators
+    of local mode rate drafts with it too."""
+    if not draft.strip():
+        return 3
+    ratio = difflib.SequenceMatcher(None, draft.split(), answer.split(), autojunk=False).ratio()
+    return 5 if ratio >= 0.9 else 4 if ratio >= 0.75 else 3 if ratio >= 0.5 else 2 if ratio >= 0.3 else 1
+
+
 def shipped_answers(tasks: pd.DataFrame) -> pd.DataFrame:
     """The shipped annotations of the tasks (``id`` and ``draft`` columns): each annotator's corrected brief and
     recorded time, and a rating of the draft by the simulated annotators' own rule (how much of the draft the
     correction keeps, 5 to 1). ``origin`` says where they come from."""
-    from .local.labeling_workers import rating
-
     shipped = load("labeling_simulated")
     drafts = dict(zip(tasks["id"], tasks["draft"].fillna(""), strict=True))
     chosen = shipped[shipped["prompt_id"].isin(drafts)]

@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from .s3 import split_uri
+
 JOB_DIR = Path(__file__).resolve().parent / "pipeline_jobs"  # evaluate.py, its requirements.txt
 CHECKS_DIR = Path(__file__).resolve().parent / "monitoring_job"  # naxt_checks.py, packed beside evaluate.py
 STATUS_COLOURS = {
@@ -242,7 +244,7 @@ def wait_for(execution: Any, delay: int = 30, max_attempts: int = 120) -> dict[s
 # ------------------------------------------------------------------------------------------ reports
 def read_json(s3: Any, uri: str) -> dict[str, Any]:
     """A JSON object from S3."""
-    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    bucket, key = split_uri(uri)
     return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
 
 

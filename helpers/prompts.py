@@ -1,7 +1,8 @@
 """Prompt templates for Naxt's two use cases, in the form fmeval expects.
 
 A template is one string with the placeholder ``$model_input`` exactly once (fmeval's ``PromptComposer`` fills
-it with :class:`string.Template`) and no other ``$``: write amounts as ``USD`` in instructions. The model input is
+it with :class:`string.Template`); any other ``$`` is written ``$$`` (better: write amounts as ``USD`` in
+instructions). The model input is
 the transcript for summaries and, for the chatbot, the question with or without retrieved policy passages
 (:func:`chatbot_input`), so a saved template plus its model input reproduces the exact prompt.
 
@@ -34,6 +35,7 @@ __all__ = [
     "parse_chatbot_input",
     "model_inputs",
     "uses_passages",
+    "template_uses_passages",
     "build_prompts",
 ]
 
@@ -85,7 +87,6 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
 }
 STEPS: dict[str, list[str]] = {use_case: list(steps) for use_case, steps in TEMPLATES.items()}
-_WITH_PASSAGES = {("chatbot", "retrieval"), ("chatbot", "retrieval_tone")}
 
 
 def template(use_case: str, step: str) -> str:
@@ -99,27 +100,34 @@ def template(use_case: str, step: str) -> str:
 
 def uses_passages(use_case: str, step: str) -> bool:
     """Whether this iteration's model input includes retrieved policy passages."""
-    template(use_case, step)  # validates the names
-    return (use_case, step) in _WITH_PASSAGES
+    return use_case == "chatbot" and template_uses_passages(template(use_case, step))
 
 
-def validate(prompt_template: str) -> str:
-    """Check that a template fits fmeval: ``$model_input`` exactly once and no other ``$``; returns it unchanged."""
-    if not isinstance(prompt_template, str):
-        raise TypeError(f"A prompt template is a string, got {type(prompt_template).__name__}.")
-    count = prompt_template.count(PLACEHOLDER)
-    if count != 1:
+def template_uses_passages(prompt_template: str) -> bool:
+    """Whether a chatbot template expects retrieved policy passages in ``$model_input``: it mentions them."""
+    return "passage" in prompt_template.lower()
+
+
+def validate(prompt_template: str, name: str = "prompt template") -> str:
+    """Check that a template fits fmeval: ``$model_input`` exactly once, any other ``$`` written as ``$$`` (fmeval's
+    composer reads ``$name`` as a placeholder); returns it unchanged. The one template check of the workshop
+    (``helpers.evaluation.check_template`` is this function); ``name`` says which template in the errors."""
+    if not isinstance(prompt_template, str) or not prompt_template.strip():
+        raise ValueError(f"The {name} is empty: it must be a string containing {PLACEHOLDER}.")
+    parsed = Template(prompt_template)
+    if not parsed.is_valid():
         raise ValueError(
-            f"A prompt template must contain {PLACEHOLDER} exactly once (found {count}): it marks where the "
-            "transcript or question goes, e.g. 'Summarize this conversation.\\n\\n$model_input'."
+            f"The {name} has a '$' that is not a placeholder (e.g. an amount like $2.4 million): write it as '$$'."
         )
-    if prompt_template.count("$") != 1:
+    identifiers = parsed.get_identifiers()
+    if identifiers != ["model_input"]:
+        found = ", ".join(f"${i}" for i in identifiers) or "no placeholder"
         raise ValueError(
-            f"A prompt template may contain no '$' other than {PLACEHOLDER} (fmeval reads '$name' as a "
-            "placeholder): write amounts as 'USD 150' in the instructions."
+            f"The {name} must contain {PLACEHOLDER} exactly once, where the transcript or question goes "
+            f"(found {found}). Without it, every record would get the same prompt."
         )
-    if Template(prompt_template).get_identifiers() != ["model_input"]:  # e.g. '$model_inputs'
-        raise ValueError(f"Write the placeholder as {PLACEHOLDER} followed by a non-letter (space, newline, ':').")
+    if prompt_template.count(PLACEHOLDER) != 1:
+        raise ValueError(f"The {name} contains {PLACEHOLDER} more than once; use it exactly once.")
     return prompt_template
 
 

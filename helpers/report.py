@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .s3 import split_uri
+
 SCHEMA_VERSION = 1
 JSON_NAME = "evaluation_report.json"
 MARKDOWN_NAME = "evaluation_report.md"
@@ -261,7 +263,7 @@ def upload_report(paths: Mapping[str, Path], s3_client: Any, s3_prefix: str) -> 
     """Upload the written files under ``s3_prefix`` (``s3://bucket/key-prefix``); returns their S3 URIs."""
     if not s3_prefix.startswith("s3://"):
         raise ValueError(f"s3_prefix must be an s3:// URI, got {s3_prefix!r}.")
-    bucket, _, prefix = s3_prefix.removeprefix("s3://").partition("/")
+    bucket, prefix = split_uri(s3_prefix)
     uris = {}
     for kind, path in paths.items():
         key = f"{prefix.strip('/')}/{Path(path).name}".lstrip("/")
@@ -277,7 +279,7 @@ def load_report(source: str | Path, s3_client: Any = None) -> dict[str, Any]:
     if str(source).startswith("s3://"):
         if s3_client is None:
             raise ValueError("Pass s3_client= to read a report from S3.")
-        bucket, _, key = str(source).removeprefix("s3://").partition("/")
+        bucket, key = split_uri(str(source))
         text = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
     else:
         text = Path(source).read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .evaluation import check_template
+from .s3 import split_uri
 
 __all__ = [
     "jumpstart_template",
@@ -63,7 +64,7 @@ def upload_channel(rows: list[dict[str, Any]], template: dict[str, str], s3_clie
         missing = needed - set(row)
         if missing:
             raise ValueError(f"Row {number} has no field {sorted(missing)[0]!r}, which template.json uses.")
-    bucket, _, prefix = s3_uri.removeprefix("s3://").rstrip("/").partition("/")
+    bucket, prefix = split_uri(s3_uri.rstrip("/"))
     body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     s3_client.put_object(Bucket=bucket, Key=f"{prefix}/train.jsonl", Body=body.encode("utf-8"))
     s3_client.put_object(Bucket=bucket, Key=f"{prefix}/template.json", Body=json.dumps(template).encode("utf-8"))

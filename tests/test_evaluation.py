@@ -255,7 +255,7 @@ def _flaky_evaluation(tmp_path: Path, in_flight: int = 0):
     from fmeval.transforms.transform_pipeline import TransformPipeline
 
     from helpers import offline_metrics as om
-    from helpers.fused_pipeline import fused
+    from helpers.local.fused_pipeline import fused
 
     calls = tmp_path / "calls.txt"
 
@@ -318,7 +318,7 @@ def test_fused_pipeline_gives_the_same_results_with_requests_in_flight(ray_sessi
     import fmeval.eval_algorithms.common as common
     from fmeval.util import get_num_actors
 
-    from helpers.fused_pipeline import FusedTransformPipeline
+    from helpers.local.fused_pipeline import FusedTransformPipeline
 
     stock, _ = _flaky_evaluation(tmp_path / "stock")
     fused_output, overlapping = _flaky_evaluation(tmp_path / "fused", in_flight=3)

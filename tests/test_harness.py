@@ -32,7 +32,7 @@ def _run_nbval(notebook: Path, *extra: str, env: dict[str, str] | None = None) -
         "-m",
         "pytest",
         "-p",
-        "helpers.harness",
+        "harness",
         "--nbval-lax",
         "-o",
         "addopts=",
@@ -43,7 +43,8 @@ def _run_nbval(notebook: Path, *extra: str, env: dict[str, str] | None = None) -
         *extra,
         str(notebook),
     ]
-    run_env = {**os.environ, "WORKSHOP_HARNESS_SERVER": "0", "PYTHONPATH": str(REPO), **(env or {})}
+    pythonpath = os.pathsep.join([str(REPO), str(REPO / "tests")])  # helpers, and the harness (tests/harness.py)
+    run_env = {**os.environ, "WORKSHOP_HARNESS_SERVER": "0", "PYTHONPATH": pythonpath, **(env or {})}
     return subprocess.run(command, capture_output=True, text=True, cwd=notebook.parent, env=run_env, timeout=300)
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import labeling
+from helpers import human_loop, labeling
 from helpers.local import labeling as local_labeling
 from helpers.local import labeling_workers
 
@@ -126,9 +126,9 @@ def test_simulated_annotators_answer_only_what_their_data_covers():
     assert labeling_workers.knows("annotator-b", {"id": prompt["id"]})
     assert not labeling_workers.knows("annotator-c", {"id": prompt["id"]})
     answer = row["answer"]
-    assert labeling_workers.rating(answer, answer) == 5
-    assert labeling_workers.rating("", answer) == 3
-    assert labeling_workers.rating("Nothing in common whatsoever here.", answer) == 1
+    assert human_loop.rating(answer, answer) == 5
+    assert human_loop.rating("", answer) == 3
+    assert human_loop.rating("Nothing in common whatsoever here.", answer) == 1
     page = _task_page(labeling.render_template(TEMPLATE.read_text(), {"source": "t", "draft": answer, "id": "x"}))
     task = labeling.parse_task_page(page, "http://127.0.0.1:1/_workshop/labeling/r/w/tasks/a1")
     content = labeling_workers.fill(task, answer)

@@ -362,10 +362,11 @@ def test_framework_processor_runs_the_checks_with_logs(ctx, s3, monkeypatch, cap
     import sagemaker.session
 
     from helpers import monitoring
+    from helpers.s3 import split_uri
 
     endpoint = f"ep-{uuid.uuid4().hex[:6]}"
     capture_uri = ctx.s3_uri("test-processing-capture")
-    bucket, prefix = monitoring._split(capture_uri)
+    bucket, prefix = split_uri(capture_uri)
     now = datetime.now(UTC)
     body = "\n".join(
         [

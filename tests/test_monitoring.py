@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 from helpers import monitoring
 from helpers.monitoring_job import checks
 from helpers.monitoring_job.checks import CaptureFormatError
+from helpers.s3 import split_uri
 
 SCRIPT = monitoring.JOB_DIR / "checks.py"
 
@@ -456,8 +457,6 @@ def test_checks_job_args():
     assert args["outputs"][0].destination == "s3://b/p/reports/j"
     assert args["arguments"][-1] == "--publish-metrics"
     assert ["--since-hours", "12", "--tone-bar", "0.6"] == args["arguments"][4:8]
-    with pytest.raises(ValueError, match="not an S3 URI"):
-        monitoring._split("/tmp/x")
 
 
 # ------------------------------------------------------------------------------------------ against the local SageMaker
@@ -471,7 +470,7 @@ def ctx(local_sagemaker):
 def test_read_capture_from_s3(ctx):
     s3 = ctx.boto_session.client("s3")
     capture_uri = ctx.s3_uri("test-monitoring", uuid.uuid4().hex[:6])
-    bucket, prefix = monitoring._split(capture_uri)
+    bucket, prefix = split_uri(capture_uri)
     now = datetime.now(UTC)
     hour = now.strftime("%Y/%m/%d/%H")
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -570,7 +569,10 @@ def test_publish_and_read_metrics(ctx):
 def test_alarms_are_tagged_and_evaluated_from_the_data(ctx):
     cw = ctx.boto_session.client("cloudwatch")
     endpoint = f"ep-{uuid.uuid4().hex[:6]}"
-    names = monitoring.create_alarms(cw, endpoint, tone_bar=0.5, tags=ctx.tags, period_s=60)
+    specs = monitoring.alarm_specs(endpoint, tone_bar=0.5, period_s=60)
+    for spec in specs:  # as notebook 02 puts them
+        cw.put_metric_alarm(**spec, AlarmActions=[], Tags=ctx.tags)
+    names = [spec["AlarmName"] for spec in specs]
     try:
         alarms = {a["AlarmName"]: a for a in cw.describe_alarms(AlarmNames=names)["MetricAlarms"]}
         pii, tone = (alarms[n] for n in names)
@@ -591,24 +593,24 @@ def test_alarms_are_tagged_and_evaluated_from_the_data(ctx):
 
 
 def test_checks_pipeline_definition(ctx):
+    """The Pipeline notebook 02 builds: one ProcessingStep from the checks processor, its report per execution."""
+    from sagemaker.workflow.execution_variables import ExecutionVariables
+    from sagemaker.workflow.functions import Join
+    from sagemaker.workflow.pipeline import Pipeline
     from sagemaker.workflow.pipeline_context import PipelineSession
+    from sagemaker.workflow.steps import ProcessingStep
 
     session = PipelineSession(
         boto_session=ctx.boto_session, default_bucket=ctx.bucket, default_bucket_prefix=ctx.prefix
     )
     name = f"test-checks-{uuid.uuid4().hex[:6]}"
-    pipeline = monitoring.checks_pipeline(
-        name,
-        session,
-        ctx.role,
-        "ml.m5.large",
-        ctx.tags,
-        code_location=ctx.s3_uri("code"),
-        capture_uri=ctx.s3_uri("data-capture"),
-        endpoint_name="ep-1",
-        report_base_uri=ctx.s3_uri("monitoring-reports", "scheduled"),
-        region=ctx.region,
+    processor = monitoring.checks_processor(session, ctx.role, "ml.m5.large", ctx.tags, ctx.s3_uri("code"))
+    report_uri = Join(
+        on="/", values=[ctx.s3_uri("monitoring-reports", "scheduled"), ExecutionVariables.PIPELINE_EXECUTION_ID]
     )
+    job = monitoring.checks_job_args(ctx.s3_uri("data-capture"), "ep-1", report_uri, ctx.region)
+    step = ProcessingStep(name="CheckOutputs", step_args=processor.run(**job))
+    pipeline = Pipeline(name=name, steps=[step], sagemaker_session=session)
     definition = json.loads(pipeline.definition())
     (step,) = definition["Steps"]
     assert step["Type"] == "Processing"

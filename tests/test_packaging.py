@@ -61,3 +61,35 @@ def test_environment_registers_the_kernel_name():
 
 def test_ci_runs_make_test():
     assert (REPO / ".ci" / "run").read_text().strip().endswith("make test")
+
+
+def test_wheel_ships_the_helpers_but_not_the_test_harness(tmp_path):
+    """The wheel holds the helpers package (with helpers.local and its data), never the pytest plugin: nothing in
+    it imports pytest, and tests/harness.py stays in the repository."""
+    import ast
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    source = tmp_path / "src"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "helpers", source / "helpers", ignore=ignore)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    command = [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation", "--no-index"]
+    subprocess.run([*command, "-q", "-w", str(tmp_path / "dist")], check=True, capture_output=True, timeout=300)
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        modules = {name: archive.read(name).decode() for name in names if name.endswith(".py")}
+    assert "helpers/__init__.py" in names and "helpers/local/server.py" in names
+    assert not [name for name in names if "harness" in name or name.startswith(("tests/", "conftest"))], names
+    for name, text in modules.items():
+        imported = {
+            alias.name.split(".")[0]
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+        }
+        assert "pytest" not in imported, f"{name} imports pytest: test code belongs in tests/"

@@ -8,6 +8,7 @@ import pytest
 
 import helpers
 from helpers import context
+from helpers.local import client
 
 
 @pytest.mark.parametrize(
@@ -67,10 +68,10 @@ def test_local_setup_points_sdk_and_boto3_at_the_local_server(capsys, monkeypatc
 
 def test_restart_is_detected_and_explained(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("WORKSHOP_HOME", str(tmp_path))
-    context._warn_if_restarted({"instance_id": "first"}, 1234)
-    context._warn_if_restarted({"instance_id": "first"}, 1234)
+    client.warn_if_restarted({"instance_id": "first"}, 1234)
+    client.warn_if_restarted({"instance_id": "first"}, 1234)
     assert capsys.readouterr().out == ""
-    context._warn_if_restarted({"instance_id": "second"}, 1234)
+    client.warn_if_restarted({"instance_id": "second"}, 1234)
     out = capsys.readouterr().out
     assert "restarted" in out and "in memory" in out
     assert json.loads((tmp_path / "last-seen-1234.json").read_text())["instance_id"] == "second"
@@ -93,9 +94,9 @@ def test_a_dead_local_server_is_explained_in_one_line(monkeypatch):
 
     dead_port = 9  # nothing listens there
     session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
-    session.events.register_first("needs-retry", context._explain_dead_server(dead_port))
+    session.events.register_first("needs-retry", client.explain_dead_server(dead_port))
     s3 = session.client("s3", endpoint_url=config.url(dead_port))
-    with pytest.raises(context.LocalServerDown, match="Re-run the first cell"):
+    with pytest.raises(client.LocalServerDown, match="Re-run the first cell"):
         s3.list_buckets()
 
 

@@ -21,7 +21,6 @@ Their worker metadata says that they are simulated (``workerMetadata.localSimula
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import logging
@@ -83,16 +82,9 @@ def knows(annotator: str, task_input: dict[str, Any]) -> bool:
     return answer_row(annotator, task_input) is not None
 
 
-def rating(draft: str, answer: str) -> int:
-    """1-5: how much of the draft the annotator's answer keeps (word-level similarity)."""
-    if not draft.strip():
-        return 3
-    ratio = difflib.SequenceMatcher(None, draft.split(), answer.split(), autojunk=False).ratio()
-    return 5 if ratio >= 0.9 else 4 if ratio >= 0.75 else 3 if ratio >= 0.5 else 2 if ratio >= 0.3 else 1
-
-
 def fill(task: Any, answer: str) -> dict[str, Any]:
     """The crowd-form output a simulated annotator gives on a task page (see the module's docstring)."""
+    from helpers.human_loop import rating
     from helpers.labeling import radio_answer
 
     content: dict[str, Any] = {}

@@ -1,4 +1,4 @@
-"""The notebook test harness, a pytest plugin (loaded by the repository's ``conftest.py``).
+"""The notebook test harness, a pytest plugin (loaded by the repository's ``conftest.py``; not in the wheel).
 
 * One local SageMaker for the whole test session, on a free port, started when a notebook or a test that
   asks for it (fixture ``local_sagemaker``) is collected; stopped at the end.
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 STARTUP_FILE = """\
-# Written by helpers.harness for test runs: keep IPython's own error reporting, so that nbval sees errors.
+# Written by tests/harness.py for test runs: keep IPython's own error reporting, so that nbval sees errors.
 def _workshop_harness_setup():
     ip = get_ipython()  # noqa: F821
     names = ("showtraceback", "_showtraceback", "showsyntaxerror")
@@ -68,7 +68,7 @@ def kernel_environment(home: Path) -> dict[str, str]:
     if os.environ.get("WORKSHOP_HARNESS_KEEP_RICH_TRACEBACK") != "1":  # only the canary test sets this
         (startup / "00-workshop-harness.py").write_text(STARTUP_FILE)
     port = int(os.environ.get("WORKSHOP_TEST_PORT") or _free_port())
-    from .local import config
+    from helpers.local import config
 
     model_cache = os.environ.get("WORKSHOP_MODEL_CACHE") or str(config.model_cache())  # shared: convert once
     repo = str(Path(__file__).resolve().parents[1])
@@ -95,7 +95,7 @@ def kernel_environment(home: Path) -> dict[str, str]:
 def ensure_server() -> dict[str, Any]:
     """Start the session's local SageMaker once; returns its status."""
     if "status" not in _STATE:
-        from .local import server
+        from helpers.local import server
 
         port = int(os.environ["WORKSHOP_LOCAL_PORT"])
         _STATE["status"] = server.start_detached(port, wait=120, exit_with=os.getpid())
@@ -141,7 +141,7 @@ def local_sagemaker() -> dict[str, Any]:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop the server we started; on failure, show the end of its log."""
     if _STATE.pop("started", False):
-        from .local import config, server
+        from helpers.local import config, server
 
         port = int(os.environ["WORKSHOP_LOCAL_PORT"])
         server.stop(port)
