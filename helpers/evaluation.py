@@ -596,7 +596,7 @@ def evaluate_candidate(job: Job, mode: str, num_records: int, in_flight: int = I
     """Run fmeval for one job; never raises: a failure is returned as a result with ``status="failed"``.
 
     ``in_flight`` (local mode): records of this evaluation sent to the endpoint at once (see
-    :mod:`helpers.fused_pipeline`)."""
+    :mod:`helpers.local.fused_pipeline`)."""
     started = time.perf_counter()
     base = CandidateResult(
         job.use_case,
