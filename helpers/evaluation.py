@@ -479,7 +479,7 @@ def make_runner(
 ) -> Any:
     """An fmeval SageMakerModelRunner for the endpoint, with the ``content_template`` and ``output`` path of the
     model family's payload adapter (notebook 01)."""
-    from .endpoints import adapter_for
+    from .payloads import adapter_for
 
     adapter = adapter_for(model_id)
     if adapter.content_type != "application/json":
@@ -557,8 +557,8 @@ class Job:
     @property
     def model_template(self) -> str:
         """fmeval's ``prompt_template``: the template as the model reads it, in its chat template where the
-        container does not apply one itself (:meth:`helpers.endpoints.PayloadAdapter.prompt_template`)."""
-        from .endpoints import adapter_for
+        container does not apply one itself (:meth:`helpers.payloads.PayloadAdapter.prompt_template`)."""
+        from .payloads import adapter_for
 
         return adapter_for(self.candidate.model_id).prompt_template(self.template)
 
@@ -858,7 +858,7 @@ def measure_endpoint(
     """Load-test an endpoint with ``requests`` (prompt, max_new_tokens), ``concurrency`` at a time
     (:func:`helpers.cost.measure_throughput`)."""
     from .cost import measure_throughput
-    from .endpoints import adapter_for, invoke
+    from .payloads import adapter_for, invoke
 
     adapter = adapter_for(model_id)
     tokens = dict(requests)

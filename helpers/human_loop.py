@@ -106,7 +106,7 @@ def draft_briefs(
     is the quickest way through for a single request; a request that still fails raises its error."""
     from botocore.exceptions import ClientError
 
-    from .endpoints import adapter_for, answered_by, invoke
+    from .payloads import adapter_for, answered_by, invoke
 
     adapter = adapter_for(model_id)
     results: dict[int, tuple[str, str]] = {}

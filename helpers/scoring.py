@@ -12,13 +12,13 @@ Also the quality bar that later notebooks hold candidate models to (:func:`quali
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
+from .monitoring_job import naxt_checks
 from .monitoring_job.naxt_checks import brief_format_ok, is_polite  # defined once, with Naxt's other checks
 
 __all__ = [
@@ -40,10 +40,6 @@ __all__ = [
 BRIEF_HEADINGS: tuple[str, ...] = ("Situation", "Requests", "Decisions", "Action items", "Next step")
 MAX_SUMMARY_WORDS = 120
 _RATE_NAMES = {"polite": "politeness_rate"}  # boolean column -> name of its rate in summaries and the bar
-
-_COURTESY = re.compile(
-    r"\b(please|thank|thanks|happy to|glad|welcome|sorry|afraid|kindly|you can|you're|you may)\b", re.IGNORECASE
-)
 
 
 @lru_cache(maxsize=1)
@@ -75,8 +71,9 @@ def word_count(text: str) -> int:
 
 
 def is_courteous(text: str) -> bool:
-    """Whether ``text`` carries an explicit courtesy marker (please, thank you, happy to, sorry, ...)."""
-    return bool(_COURTESY.search(_check_text(text, "text")))
+    """Whether ``text`` carries an explicit courtesy marker (please, thank you, happy to, sorry, ...): the one
+    definition, :func:`helpers.monitoring_job.naxt_checks.is_courteous`, next to Naxt's other checks."""
+    return naxt_checks.is_courteous(_check_text(text, "text"))
 
 
 def _pair(predictions: Sequence[str], references: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -1,4 +1,5 @@
-"""helpers.endpoints (payload adapters per family, streaming, deploy errors), pricing and the picker."""
+"""helpers.payloads (request shapes per family, chat templates, streaming), helpers.endpoints (deploy errors, names,
+reattach), pricing and the picker."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import endpoints, pricing
-from helpers.endpoints import FAMILIES, DeployError, adapter_for, explain_deploy_errors
+from helpers import endpoints, payloads, pricing
+from helpers.endpoints import DeployError, explain_deploy_errors
+from helpers.payloads import FAMILIES, adapter_for
 
 
 @pytest.mark.parametrize(
@@ -85,10 +87,10 @@ def test_requests_and_answers_per_family():
 
 
 def test_stream_text_parsing():
-    assert endpoints._stream_text('data:{"token": {"text": "He", "special": false}}') == "He"
-    assert endpoints._stream_text('data:{"token": {"text": "</s>", "special": true}}') == ""
-    assert endpoints._stream_text('data: {"choices": [{"delta": {"content": "llo"}}]}') == "llo"
-    assert endpoints._stream_text("data: [DONE]") == ""
+    assert payloads._stream_text('data:{"token": {"text": "He", "special": false}}') == "He"
+    assert payloads._stream_text('data:{"token": {"text": "</s>", "special": true}}') == ""
+    assert payloads._stream_text('data: {"choices": [{"delta": {"content": "llo"}}]}') == "llo"
+    assert payloads._stream_text("data: [DONE]") == ""
 
 
 class _FakeStreamRuntime:
@@ -99,9 +101,9 @@ class _FakeStreamRuntime:
 
 
 def test_stream_reassembles_split_events():
-    assert "".join(endpoints.stream(_FakeStreamRuntime(), "ep", FAMILIES["tgi"], "hi")) == "Hello"
+    assert "".join(payloads.stream(_FakeStreamRuntime(), "ep", FAMILIES["tgi"], "hi")) == "Hello"
     with pytest.raises(ValueError, match="does not stream"):
-        list(endpoints.stream(_FakeStreamRuntime(), "ep", FAMILIES["hf-summarization"], "hi"))
+        list(payloads.stream(_FakeStreamRuntime(), "ep", FAMILIES["hf-summarization"], "hi"))
 
 
 def _client_error(code: str, message: str) -> ClientError:
@@ -145,10 +147,10 @@ def test_check_instance_type_and_describe_models():
 
 def test_answered_by_names_the_local_engine():
     assert (
-        endpoints.answered_by([{"generated_text": "x", "local_engine": "SmolLM2 (stand-in)"}], "m")
+        payloads.answered_by([{"generated_text": "x", "local_engine": "SmolLM2 (stand-in)"}], "m")
         == "SmolLM2 (stand-in)"
     )
-    assert endpoints.answered_by({"generated_text": "x"}, "meta-llama") == "meta-llama"
+    assert payloads.answered_by({"generated_text": "x"}, "meta-llama") == "meta-llama"
 
 
 @pytest.mark.usefixtures("local_sagemaker")

@@ -149,7 +149,7 @@ def test_inputs_are_read_as_written_as_tgi_reads_them(smollm2):
     """A TGI or LMI container applies no chat template to ``inputs``: a bare prompt is plain text to continue,
     SmolLM2's own template is read as written, and the Messages API gets the template. Another model's template
     (this engine stands in for Llama) is translated into SmolLM2's."""
-    from helpers.endpoints import adapter_for
+    from helpers.payloads import adapter_for
 
     question = "What is the capital of France?"
     encode = smollm2.tokenizer.encode

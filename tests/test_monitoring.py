@@ -505,7 +505,7 @@ def test_traffic_capture_and_checks_end_to_end(ctx):
     from sagemaker.jumpstart.model import JumpStartModel
     from sagemaker.model_monitor import DataCaptureConfig
 
-    from helpers.endpoints import adapter_for
+    from helpers.payloads import adapter_for
 
     model_id = "huggingface-llm-mistral-7b-instruct"
     capture_uri = ctx.s3_uri("test-monitoring", uuid.uuid4().hex[:6])

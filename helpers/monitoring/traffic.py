@@ -65,7 +65,7 @@ def send_traffic(
 ) -> pd.DataFrame:
     """Invoke the endpoint once per row; adds prompt, inference_id, latency_s, answer and error columns.
 
-    ``adapter`` is a :class:`helpers.endpoints.PayloadAdapter` (the container's request and response shape).
+    ``adapter`` is a :class:`helpers.payloads.PayloadAdapter` (the container's request and response shape).
     Each request carries an ``InferenceId``, which SageMaker writes into the captured record. A failed request
     is kept with its error message, never dropped.
     """

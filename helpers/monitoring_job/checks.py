@@ -271,7 +271,8 @@ def has_greeting(text: str) -> bool:
 
 
 def has_courteous_close(text: str) -> bool:
-    """One of the last two sentences closes courteously (``let me know``, ``happy to help``, ``thank you``)."""
+    """One of the last two sentences closes courteously (``let me know``, ``happy to help``, ``thank you``): the
+    tone score's part; a courtesy marker anywhere is ``naxt_checks.is_courteous`` (notebook 00's bar)."""
     sentences = [s for s in _SENTENCE.split(_normalise(text)) if s.strip()]
     return bool(sentences) and bool(_CLOSE.search(" ".join(sentences[-2:])))
 

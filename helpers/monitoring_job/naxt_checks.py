@@ -142,6 +142,19 @@ def is_polite(text: str) -> bool:
     return len(shouted) < 2
 
 
+_COURTESY = re.compile(
+    r"\b(please|thank|thanks|happy to|glad|welcome|sorry|afraid|kindly|you can|you're|you may)\b", re.IGNORECASE
+)
+
+
+def is_courteous(text: str) -> bool:
+    """Whether ``text`` carries an explicit courtesy marker anywhere (please, thank you, happy to, sorry, ...).
+
+    Notebook 00's bar counts it. Notebook 02's tone score asks for less and more at once: a courteous *close*
+    (``checks.has_courteous_close``: a closing formula in the last two sentences), next to sentiment and greeting."""
+    return bool(_COURTESY.search(text or ""))
+
+
 def parse_chatbot_input(model_input: str) -> tuple[str, list[str]]:
     """The inverse of :func:`chatbot_input`: (question, passage texts) from a chatbot model input."""
     head, _, question = model_input.rpartition("Question:")
