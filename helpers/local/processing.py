@@ -24,6 +24,7 @@ credentials), so boto3 calls inside it reach the local S3 and CloudWatch.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from .patching import install
 
 log = logging.getLogger("helpers.local.processing")
 
@@ -471,16 +473,9 @@ def _stop_processing_job(self: Any) -> Any:
     return EmptyResult()
 
 
-_APPLIED = False
-
-
+@functools.cache
 def apply() -> None:
-    """Install the processing-job runner into moto (idempotent)."""
-    global _APPLIED
-    if _APPLIED:
-        return
+    """Install the processing-job runner into moto (once)."""
     from moto.sagemaker import responses
 
-    responses.SageMakerResponse.create_processing_job = _create_processing_job
-    responses.SageMakerResponse.stop_processing_job = _stop_processing_job
-    _APPLIED = True
+    install(responses.SageMakerResponse, _create_processing_job, _stop_processing_job)

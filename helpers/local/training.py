@@ -32,6 +32,7 @@ folder, as AWS does.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import os
@@ -48,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from . import processing
+from .patching import install
 from .processing import JobLog, JobSetupError, map_path
 
 log = logging.getLogger("helpers.local.training")
@@ -893,18 +895,10 @@ def _stop_training_job(self: Any) -> Any:
     return EmptyResult()
 
 
-_APPLIED = False
-
-
+@functools.cache
 def apply() -> None:
-    """Install the training-job runner into moto (idempotent)."""
-    global _APPLIED
-    if _APPLIED:
-        return
+    """Install the training-job runner into moto (once)."""
     from moto.sagemaker import responses
 
-    responses.SageMakerResponse.create_training_job = _create_training_job
-    responses.SageMakerResponse.describe_training_job = _describe_training_job
-    responses.SageMakerResponse.list_training_jobs = _list_training_jobs
-    responses.SageMakerResponse.stop_training_job = _stop_training_job
-    _APPLIED = True
+    cls = responses.SageMakerResponse
+    install(cls, _create_training_job, _describe_training_job, _list_training_jobs, _stop_training_job)
