@@ -970,6 +970,13 @@ def _definition_text(self: Any) -> str | None:
         raise validation_error(f"Could not read the pipeline definition at s3://{bucket}/{key}.") from None
 
 
+def _check_definition(self: Any) -> None:
+    """Refuse a request whose pipeline definition (inline, or in S3) is invalid, as AWS does."""
+    definition = _definition_text(self)
+    if definition:
+        _checked(definition)
+
+
 def _create_pipeline(original: Any) -> Any:
     def create_pipeline(self: Any) -> Any:
         name = self._get_param("PipelineName")
@@ -978,9 +985,7 @@ def _create_pipeline(original: Any) -> Any:
                 "Pipeline names must be unique within an AWS account and region. Pipeline with name "
                 f"({name}) already exists."
             )
-        definition = _definition_text(self)
-        if definition:
-            _checked(definition)
+        _check_definition(self)
         return original(self)
 
     create_pipeline.__wrapped__ = original
@@ -990,9 +995,7 @@ def _create_pipeline(original: Any) -> Any:
 def _update_pipeline(original: Any) -> Any:
     def update_pipeline(self: Any) -> Any:
         _pipeline(self.sagemaker_backend, self._get_param("PipelineName"))
-        definition = _definition_text(self)
-        if definition:
-            _checked(definition)
+        _check_definition(self)
         return original(self)
 
     update_pipeline.__wrapped__ = original
