@@ -621,16 +621,25 @@ def _new_workforce(self: Any, reg: Registry, name: str, cognito: Any, oidc: Any)
     return workforce
 
 
+def _find(reg: Registry, kind: str, name: str) -> Any:
+    """The private ``kind`` (``Workforce`` or ``Workteam``) named ``name``, or AWS's error."""
+    found = (reg.workforces if kind == "Workforce" else reg.workteams).get(name)
+    if found is None:
+        raise validation_error(f"{kind} {name} does not exist in {reg.region}.")
+    return found
+
+
 def _find_workforce(reg: Registry, name: str) -> Workforce:
-    workforce = reg.workforces.get(name)
-    if workforce is None:
-        raise validation_error(f"Workforce {name} does not exist in {reg.region}.")
-    return workforce
+    return _find(reg, "Workforce", name)
+
+
+def _describe(self: Any, kind: str) -> Any:
+    """``Describe<kind>``'s answer (``Workforce`` or ``Workteam``)."""
+    return _result({kind: _find(registry(self.sagemaker_backend), kind, self._get_param(f"{kind}Name")).describe()})
 
 
 def _describe_workforce(self: Any) -> Any:
-    reg = registry(self.sagemaker_backend)
-    return _result({"Workforce": _find_workforce(reg, self._get_param("WorkforceName")).describe()})
+    return _describe(self, "Workforce")
 
 
 def _delete_workforce(self: Any) -> Any:
@@ -662,13 +671,15 @@ def _sorted(items: list[Any], self: Any, keys: dict[str, Any], default: str) -> 
     return sorted(chosen, key=key, reverse=(self._get_param("SortOrder") or "Ascending") == "Descending")
 
 
+def _list(self: Any, kind: str, items: list[Workforce] | list[Workteam]) -> Any:
+    """``List<kind>s``'s answer (``Workforce`` or ``Workteam``): ``items`` filtered, sorted and paged as asked."""
+    chosen = _sorted(items, self, {"Name": lambda i: i.name, "CreateDate": lambda i: i.created}, "CreateDate")
+    page, token = _page(chosen, self)
+    return _result({f"{kind}s": [i.describe() for i in page], **({"NextToken": token} if token else {})})
+
+
 def _list_workforces(self: Any) -> Any:
-    reg = registry(self.sagemaker_backend)
-    items = _sorted(
-        list(reg.workforces.values()), self, {"Name": lambda w: w.name, "CreateDate": lambda w: w.created}, "CreateDate"
-    )
-    page, token = _page(items, self)
-    return _result({"Workforces": [w.describe() for w in page], **({"NextToken": token} if token else {})})
+    return _list(self, "Workforce", list(registry(self.sagemaker_backend).workforces.values()))
 
 
 def _create_workteam(self: Any) -> Any:
@@ -741,24 +752,15 @@ def _check_members(reg: Registry, workforce: Workforce, cognito: list[dict], oid
 
 
 def _find_workteam(reg: Registry, name: str) -> Workteam:
-    team = reg.workteams.get(name)
-    if team is None:
-        raise validation_error(f"Workteam {name} does not exist in {reg.region}.")
-    return team
+    return _find(reg, "Workteam", name)
 
 
 def _describe_workteam(self: Any) -> Any:
-    reg = registry(self.sagemaker_backend)
-    return _result({"Workteam": _find_workteam(reg, self._get_param("WorkteamName")).describe()})
+    return _describe(self, "Workteam")
 
 
 def _list_workteams(self: Any) -> Any:
-    reg = registry(self.sagemaker_backend)
-    items = _sorted(
-        list(reg.workteams.values()), self, {"Name": lambda t: t.name, "CreateDate": lambda t: t.created}, "CreateDate"
-    )
-    page, token = _page(items, self)
-    return _result({"Workteams": [t.describe() for t in page], **({"NextToken": token} if token else {})})
+    return _list(self, "Workteam", list(registry(self.sagemaker_backend).workteams.values()))
 
 
 def _delete_workteam(self: Any) -> Any:

@@ -65,3 +65,22 @@ def wrap(target: type, *factories: Callable[[Any], Any]) -> None:
     ``_create_pipeline`` wraps ``target.create_pipeline``."""
     for factory in factories:
         setattr(target, _action(factory), factory(getattr(target, _action(factory))))
+
+
+def check_first(target: type, *checks: Callable[[Any], Any]) -> None:
+    """Put each check before the method it is named after (less the leading underscore): ``_create_pipeline(self)``
+    runs first, and refuses a request by raising AWS's error; then ``target.create_pipeline`` answers it."""
+    for check in checks:
+        setattr(target, _action(check), _after(check, getattr(target, _action(check))))
+
+
+def _after(check: Callable[[Any], Any], original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``original`` behind ``check``, keeping its name (and the original as ``__wrapped__``)."""
+
+    def handler(self: Any) -> Any:
+        check(self)
+        return original(self)
+
+    handler.__name__ = handler.__qualname__ = original.__name__
+    handler.__wrapped__ = original
+    return handler

@@ -54,7 +54,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import processing
-from .patching import conflict_error, install, not_found_error, utcnow, validation_error, wrap
+from .patching import check_first, conflict_error, install, not_found_error, utcnow, validation_error
 
 log = logging.getLogger("helpers.local.pipelines")
 
@@ -977,46 +977,34 @@ def _check_definition(self: Any) -> None:
         _checked(definition)
 
 
-def _create_pipeline(original: Any) -> Any:
-    def create_pipeline(self: Any) -> Any:
-        name = self._get_param("PipelineName")
-        if name in self.sagemaker_backend.pipelines:
-            raise validation_error(
-                "Pipeline names must be unique within an AWS account and region. Pipeline with name "
-                f"({name}) already exists."
-            )
-        _check_definition(self)
-        return original(self)
-
-    create_pipeline.__wrapped__ = original
-    return create_pipeline
+def _create_pipeline(self: Any) -> None:
+    """``CreatePipeline`` refuses a name in use and an invalid definition (then moto creates the pipeline)."""
+    name = self._get_param("PipelineName")
+    if name in self.sagemaker_backend.pipelines:
+        raise validation_error(
+            "Pipeline names must be unique within an AWS account and region. Pipeline with name "
+            f"({name}) already exists."
+        )
+    _check_definition(self)
 
 
-def _update_pipeline(original: Any) -> Any:
-    def update_pipeline(self: Any) -> Any:
-        _pipeline(self.sagemaker_backend, self._get_param("PipelineName"))
-        _check_definition(self)
-        return original(self)
-
-    update_pipeline.__wrapped__ = original
-    return update_pipeline
+def _update_pipeline(self: Any) -> None:
+    """``UpdatePipeline`` refuses an unknown pipeline and an invalid definition (then moto updates it)."""
+    _pipeline(self.sagemaker_backend, self._get_param("PipelineName"))
+    _check_definition(self)
 
 
-def _delete_pipeline(original: Any) -> Any:
-    def delete_pipeline(self: Any) -> Any:
-        pipeline = _pipeline(self.sagemaker_backend, self._get_param("PipelineName"))
-        running = [
-            e for e in pipeline.pipeline_executions.values() if getattr(e, "pipeline_execution_status", "") in RUNNING
-        ]
-        if running:
-            raise conflict_error(
-                f"Pipeline {pipeline.pipeline_name} has {len(running)} running execution(s). Stop them "
-                "(StopPipelineExecution) and wait until they have stopped before deleting the pipeline."
-            )
-        return original(self)
-
-    delete_pipeline.__wrapped__ = original
-    return delete_pipeline
+def _delete_pipeline(self: Any) -> None:
+    """``DeletePipeline`` refuses an unknown pipeline and one with running executions (then moto deletes it)."""
+    pipeline = _pipeline(self.sagemaker_backend, self._get_param("PipelineName"))
+    running = [
+        e for e in pipeline.pipeline_executions.values() if getattr(e, "pipeline_execution_status", "") in RUNNING
+    ]
+    if running:
+        raise conflict_error(
+            f"Pipeline {pipeline.pipeline_name} has {len(running)} running execution(s). Stop them "
+            "(StopPipelineExecution) and wait until they have stopped before deleting the pipeline."
+        )
 
 
 def _start_pipeline_execution(self: Any) -> Any:
@@ -1111,6 +1099,6 @@ def apply() -> None:
     from moto.sagemaker import responses
 
     cls = responses.SageMakerResponse
-    wrap(cls, _create_pipeline, _update_pipeline, _delete_pipeline)
+    check_first(cls, _create_pipeline, _update_pipeline, _delete_pipeline)
     install(cls, _start_pipeline_execution, _describe_pipeline_execution, _list_pipeline_executions)
     install(cls, _list_pipeline_execution_steps, _stop_pipeline_execution, _retry_pipeline_execution)
