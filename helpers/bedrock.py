@@ -51,12 +51,7 @@ def _check(model_id: str, user: str, max_tokens: int, temperature: float) -> Non
 
 
 def converse_raw(
-    client: Any,
-    model_id: str,
-    system: str | None,
-    user: str,
-    max_tokens: int = 150,
-    temperature: float = 0.0,
+    client: Any, model_id: str, system: str | None, user: str, max_tokens: int = 150, temperature: float = 0.0
 ) -> tuple[dict[str, Any], float]:
     """Call ``Converse`` with one user message (and an optional system prompt); returns (response, latency_s)."""
     _check(model_id, user, max_tokens, temperature)
@@ -80,12 +75,7 @@ def converse_raw(
 
 
 def converse(
-    client: Any,
-    model_id: str,
-    system: str | None,
-    user: str,
-    max_tokens: int = 150,
-    temperature: float = 0.0,
+    client: Any, model_id: str, system: str | None, user: str, max_tokens: int = 150, temperature: float = 0.0
 ) -> tuple[str, float, str]:
     """One Converse call: returns (answer text, latency in seconds, who answered)."""
     response, latency = converse_raw(client, model_id, system, user, max_tokens, temperature)

@@ -73,24 +73,6 @@ def _training_jobs(ctx: Any) -> Iterator[Resource]:
                 yield Resource("training-job", item["TrainingJobName"], item["TrainingJobArn"])
 
 
-def _stop_training_job(ctx: Any, name: str, timeout_s: float = 900) -> None:
-    """Stop a training job and wait until it has ended (a stopped job still uploads what it saved); one that ended
-    meanwhile needs nothing more."""
-    import time
-
-    sm = ctx.boto_session.client("sagemaker")
-    try:
-        sm.stop_training_job(TrainingJobName=name)
-    except sm.exceptions.ClientError:
-        if sm.describe_training_job(TrainingJobName=name)["TrainingJobStatus"] == "InProgress":
-            raise
-    deadline = time.time() + timeout_s
-    while sm.describe_training_job(TrainingJobName=name)["TrainingJobStatus"] in ("InProgress", "Stopping"):
-        if time.time() > deadline:
-            raise TimeoutError(f"Training job {name} is still stopping after {timeout_s:.0f} s; run cleanup again.")
-        time.sleep(1)
-
-
 _RUNNING_LABELING = ("Initializing", "InProgress")
 
 
@@ -105,21 +87,59 @@ def _labeling_jobs(ctx: Any) -> Iterator[Resource]:
                 yield Resource("labeling-job", item["LabelingJobName"], item["LabelingJobArn"])
 
 
-def _stop_labeling_job(ctx: Any, name: str, timeout_s: float = 300) -> None:
-    """Stop a labeling job and wait until it has ended (a stopped job writes what was labeled to its output); one
-    that ended meanwhile needs nothing more."""
+@dataclass(frozen=True)
+class _Stopping:
+    """How cleanup stops a running resource of one kind, and waits for its end, before deleting anything else."""
+
+    api: str  # the calls are stop_<api> and describe_<api>
+    key: str  # the request parameter naming the resource
+    status: str  # the describe answer's status field
+    running: tuple[str, ...]  # the statuses of a running one
+    noun: str
+    timeout_s: float
+
+
+# A stopped training job still uploads what it saved; a stopped labeling job writes what was labeled to its output;
+# a stopped pipeline execution stops its running job with it.
+_STOPPING = {
+    "training-job": _Stopping(
+        "training_job", "TrainingJobName", "TrainingJobStatus", ("InProgress",), "Training job", 900
+    ),
+    "labeling-job": _Stopping(
+        "labeling_job", "LabelingJobName", "LabelingJobStatus", _RUNNING_LABELING, "Labeling job", 300
+    ),
+    "pipeline-execution": _Stopping(
+        "pipeline_execution",
+        "PipelineExecutionArn",
+        "PipelineExecutionStatus",
+        ("Executing",),
+        "Pipeline execution",
+        900,
+    ),
+}
+
+
+def _stop_and_wait(ctx: Any, kind: str, ident: str) -> None:
+    """Stop a running resource of ``kind`` (named by ``ident``) and wait until it has ended; one that ended
+    meanwhile needs nothing more."""
     import time
 
+    how = _STOPPING[kind]
     sm = ctx.boto_session.client("sagemaker")
+    request = {how.key: ident}
+
+    def status() -> str:
+        return getattr(sm, f"describe_{how.api}")(**request)[how.status]
+
     try:
-        sm.stop_labeling_job(LabelingJobName=name)
+        getattr(sm, f"stop_{how.api}")(**request)
     except sm.exceptions.ClientError:
-        if sm.describe_labeling_job(LabelingJobName=name)["LabelingJobStatus"] in _RUNNING_LABELING:
+        if status() in how.running:
             raise
-    deadline = time.time() + timeout_s
-    while sm.describe_labeling_job(LabelingJobName=name)["LabelingJobStatus"] in (*_RUNNING_LABELING, "Stopping"):
+    deadline = time.time() + how.timeout_s
+    while status() in (*how.running, "Stopping"):
         if time.time() > deadline:
-            raise TimeoutError(f"Labeling job {name} is still stopping after {timeout_s:.0f} s; run cleanup again.")
+            raise TimeoutError(f"{how.noun} {ident} is still stopping after {how.timeout_s:.0f} s; run cleanup again.")
         time.sleep(1)
 
 
@@ -191,29 +211,6 @@ def _pipeline_executions(ctx: Any) -> Iterator[Resource]:
                 if item["PipelineExecutionStatus"] in ("Executing", "Stopping"):
                     name = item["PipelineExecutionArn"].rsplit("/", 1)[-1]
                     yield Resource("pipeline-execution", name, item["PipelineExecutionArn"], group=pipeline.name)
-
-
-def _stop_pipeline_execution(ctx: Any, arn: str, timeout_s: float = 900) -> None:
-    """Stop an execution and wait until it has ended (its running job stops with it); one that ended meanwhile
-    needs nothing more."""
-    import time
-
-    sm = ctx.boto_session.client("sagemaker")
-    try:
-        sm.stop_pipeline_execution(PipelineExecutionArn=arn)
-    except sm.exceptions.ClientError:
-        if sm.describe_pipeline_execution(PipelineExecutionArn=arn)["PipelineExecutionStatus"] == "Executing":
-            raise
-    deadline = time.time() + timeout_s
-    while sm.describe_pipeline_execution(PipelineExecutionArn=arn)["PipelineExecutionStatus"] in (
-        "Executing",
-        "Stopping",
-    ):
-        if time.time() > deadline:
-            raise TimeoutError(
-                f"Pipeline execution {arn} is still stopping after {timeout_s:.0f} s; run cleanup again."
-            )
-        time.sleep(1)
 
 
 def _tagged_model_package_groups(ctx: Any) -> Iterator[dict[str, Any]]:
@@ -306,9 +303,9 @@ def _s3_objects(ctx: Any) -> Iterator[Resource]:
 def _delete(ctx: Any, resource: Resource) -> None:
     client = ctx.boto_session.client
     actions: dict[str, Callable[[], Any]] = {
-        "pipeline-execution": lambda: _stop_pipeline_execution(ctx, resource.arn),
-        "labeling-job": lambda: _stop_labeling_job(ctx, resource.name),
-        "training-job": lambda: _stop_training_job(ctx, resource.name),
+        "pipeline-execution": lambda: _stop_and_wait(ctx, "pipeline-execution", resource.arn),
+        "labeling-job": lambda: _stop_and_wait(ctx, "labeling-job", resource.name),
+        "training-job": lambda: _stop_and_wait(ctx, "training-job", resource.name),
         "endpoint": lambda: client("sagemaker").delete_endpoint(EndpointName=resource.name),
         "endpoint-config": lambda: client("sagemaker").delete_endpoint_config(EndpointConfigName=resource.name),
         "model": lambda: client("sagemaker").delete_model(ModelName=resource.name),

@@ -15,6 +15,7 @@ Pinned to moto 5.2.5 (``pyproject.toml``): the patches touch its internals and e
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -117,14 +118,9 @@ def _quota_checked_create_endpoint(original):
     return create_endpoint
 
 
-_APPLIED = False
-
-
+@functools.cache
 def apply() -> None:
-    """Install all patches into moto (idempotent)."""
-    global _APPLIED
-    if _APPLIED:
-        return
+    """Install all patches into moto (once)."""
     from moto.sagemaker import models, responses
 
     models.FakeEndpointConfig.validate_instance_type = _validate_instance_type
@@ -150,4 +146,3 @@ def apply() -> None:
     from . import iam
 
     iam.apply()  # SimulatePrincipalPolicy
-    _APPLIED = True

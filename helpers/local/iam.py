@@ -19,11 +19,14 @@ condition is not met as a ``Deny``, ignores conditions on missing keys and match
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from .patching import install
 
 _NEGATED = {"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike"}
 _NEGATED |= {"NumericNotEquals"}
@@ -234,15 +237,9 @@ def _simulate_principal_policy(self: Any) -> Any:
     return ActionResult({"EvaluationResults": results, "IsTruncated": False})
 
 
-_APPLIED = False
-
-
+@functools.cache
 def apply() -> None:
-    """Add ``SimulatePrincipalPolicy`` to moto's IAM (idempotent)."""
-    global _APPLIED
-    if _APPLIED:
-        return
+    """Add ``SimulatePrincipalPolicy`` to moto's IAM (once)."""
     from moto.iam.responses import IamResponse
 
-    IamResponse.simulate_principal_policy = _simulate_principal_policy
-    _APPLIED = True
+    install(IamResponse, _simulate_principal_policy)

@@ -64,6 +64,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .patching import in_use_error, install, not_found_error, utcnow, validation_error
+
 log = logging.getLogger("helpers.local.labeling")
 
 PORTAL_PREFIX = "/_workshop/labeling"
@@ -76,24 +78,6 @@ _TERMINAL = ("Completed", "Failed", "Stopped")
 
 
 # ------------------------------------------------------------------------------------------ errors
-def _validation(message: str) -> Exception:
-    from moto.sagemaker.exceptions import ValidationError
-
-    return ValidationError(message=message)
-
-
-def _in_use(message: str) -> Exception:
-    from moto.sagemaker.exceptions import ResourceInUseException
-
-    return ResourceInUseException(message)
-
-
-def _not_found(message: str) -> Exception:
-    from moto.sagemaker.exceptions import ResourceNotFound
-
-    return ResourceNotFound(message)
-
-
 def _limit(message: str) -> Exception:
     from .extensions import _resource_limit_exceeded
 
@@ -105,13 +89,6 @@ class JobSetupError(Exception):
 
 
 # ------------------------------------------------------------------------------------------ times
-def _now() -> datetime:
-    """Naive UTC, as moto keeps its resource times."""
-    from moto.core.utils import utcnow
-
-    return utcnow()
-
-
 def gt_time(moment: datetime) -> str:
     """Ground Truth's worker-response time stamp: ``YYYY-MM-DDTHH:MM:SS.mmmZ``."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
@@ -141,8 +118,8 @@ class Workforce:
     source_ip: dict[str, Any]
     tags: list[dict[str, str]]
     ip_address_type: str = "ipv4"
-    created: datetime = field(default_factory=_now)
-    updated: datetime = field(default_factory=_now)
+    created: datetime = field(default_factory=utcnow)
+    updated: datetime = field(default_factory=utcnow)
 
     def describe(self) -> dict[str, Any]:
         """The ``Workforce`` structure of DescribeWorkforce and ListWorkforces."""
@@ -203,8 +180,8 @@ class Workteam:
     notification: dict[str, Any] | None
     access: dict[str, Any] | None
     tags: list[dict[str, str]]
-    created: datetime = field(default_factory=_now)
-    updated: datetime = field(default_factory=_now)
+    created: datetime = field(default_factory=utcnow)
+    updated: datetime = field(default_factory=utcnow)
 
     def describe(self) -> dict[str, Any]:
         """The ``Workteam`` structure of DescribeWorkteam and ListWorkteams."""
@@ -312,7 +289,7 @@ class LabelingJob:
         self.tags: list[dict[str, str]] = list(request.get("Tags") or [])
         self.status = "Initializing"
         self.failure_reason: str | None = None
-        self.creation_time = self.last_modified_time = _now()
+        self.creation_time = self.last_modified_time = utcnow()
         self.reference_code = uuid.uuid4().hex[:20]
         self.objects: list[DataObject] = []
         self.output_uri: str | None = None
@@ -335,7 +312,7 @@ class LabelingJob:
             self.status = status
             if reason:
                 self.failure_reason = reason[:1024]
-            self.last_modified_time = _now()
+            self.last_modified_time = utcnow()
             self.changed.notify_all()
 
     def counters(self) -> dict[str, int]:
@@ -396,7 +373,7 @@ class LabelingJob:
                 return None
             assignment = Assignment(uuid.uuid4().hex, self.name, open_objects[0].index, member, now)
             open_objects[0].assignments.append(assignment)
-            self.last_modified_time = _now()
+            self.last_modified_time = utcnow()
             return assignment
 
     def assignment(self, assignment_id: str) -> tuple[DataObject, Assignment] | None:
@@ -437,7 +414,7 @@ class LabelingJob:
             held.time_spent_s = round(min(max(spent, 0.0), float(self.time_limit_s)), 3)
             if len(obj.answers()) >= self.workers_per_object and obj.state == "pending":
                 obj.state = "consolidating"
-            self.last_modified_time = _now()
+            self.last_modified_time = utcnow()
             self.changed.notify_all()
             return held
 
@@ -574,10 +551,10 @@ def _check_lambda(arn: str | None, kind: str, region: str) -> None:
     name = f"{kind}-PassThrough"
     if match and match.group(3) == name and builtin_lambda_accounts().get(match.group(1)) == match.group(2):
         if match.group(1) != region:
-            raise _validation(f"The Lambda function {arn} is not in the labeling job's region {region}.")
+            raise validation_error(f"The Lambda function {arn} is not in the labeling job's region {region}.")
         return
     account = builtin_lambda_accounts().get(region, "<account>")
-    raise _validation(
+    raise validation_error(
         f"Local mode runs no Lambda functions and cannot invoke {arn}. For a custom labeling job use the built-in "
         f"arn:aws:lambda:{region}:{account}:function:{name} (Generative AI/Custom: direct passthrough), or leave "
         f"{'PreHumanTaskLambdaArn' if kind == 'PRE' else 'AnnotationConsolidationConfig'} out."
@@ -605,7 +582,7 @@ def _create_workforce(self: Any) -> Any:
     with reg.lock:
         if reg.workforces:
             existing = next(iter(reg.workforces))
-            raise _validation(
+            raise validation_error(
                 f"A workforce ({existing}) already exists in {self.region}: an account can have one private "
                 "workforce per region. Delete it (after its work teams) to create another."
             )
@@ -618,15 +595,17 @@ def _create_workforce(self: Any) -> Any:
 
 def _new_workforce(self: Any, reg: Registry, name: str, cognito: Any, oidc: Any) -> Workforce:
     if bool(cognito) == bool(oidc):
-        raise _validation("Specify exactly one of CognitoConfig and OidcConfig.")
+        raise validation_error("Specify exactly one of CognitoConfig and OidcConfig.")
     if self._get_param("WorkforceVpcConfig"):
-        raise _validation("Local mode has no VPC: create the workforce without WorkforceVpcConfig.")
+        raise validation_error("Local mode has no VPC: create the workforce without WorkforceVpcConfig.")
     if cognito:
         pool = _cognito_pool(reg.account, self.region, cognito["UserPool"])
         if pool is None:
-            raise _validation(f"User pool {cognito['UserPool']} does not exist in {self.region}.")
+            raise validation_error(f"User pool {cognito['UserPool']} does not exist in {self.region}.")
         if cognito["ClientId"] not in pool.clients:
-            raise _validation(f"App client {cognito['ClientId']} does not exist in user pool {cognito['UserPool']}.")
+            raise validation_error(
+                f"App client {cognito['ClientId']} does not exist in user pool {cognito['UserPool']}."
+            )
     arn = f"arn:aws:sagemaker:{self.region}:{reg.account}:workforce/{name}"
     workforce = Workforce(
         name=name,
@@ -642,16 +621,25 @@ def _new_workforce(self: Any, reg: Registry, name: str, cognito: Any, oidc: Any)
     return workforce
 
 
+def _find(reg: Registry, kind: str, name: str) -> Any:
+    """The private ``kind`` (``Workforce`` or ``Workteam``) named ``name``, or AWS's error."""
+    found = (reg.workforces if kind == "Workforce" else reg.workteams).get(name)
+    if found is None:
+        raise validation_error(f"{kind} {name} does not exist in {reg.region}.")
+    return found
+
+
 def _find_workforce(reg: Registry, name: str) -> Workforce:
-    workforce = reg.workforces.get(name)
-    if workforce is None:
-        raise _validation(f"Workforce {name} does not exist in {reg.region}.")
-    return workforce
+    return _find(reg, "Workforce", name)
+
+
+def _describe(self: Any, kind: str) -> Any:
+    """``Describe<kind>``'s answer (``Workforce`` or ``Workteam``)."""
+    return _result({kind: _find(registry(self.sagemaker_backend), kind, self._get_param(f"{kind}Name")).describe()})
 
 
 def _describe_workforce(self: Any) -> Any:
-    reg = registry(self.sagemaker_backend)
-    return _result({"Workforce": _find_workforce(reg, self._get_param("WorkforceName")).describe()})
+    return _describe(self, "Workforce")
 
 
 def _delete_workforce(self: Any) -> Any:
@@ -661,7 +649,7 @@ def _delete_workforce(self: Any) -> Any:
         workforce = _find_workforce(reg, name)
         teams = sorted(t.name for t in reg.workteams.values() if t.workforce is workforce)
         if teams:
-            raise _in_use(f"Workforce {name} still has work teams ({', '.join(teams)}): delete them first.")
+            raise in_use_error(f"Workforce {name} still has work teams ({', '.join(teams)}): delete them first.")
         del reg.workforces[name]
     return _result({})
 
@@ -670,7 +658,7 @@ def _page(items: list[Any], self: Any) -> tuple[list[Any], str | None]:
     max_results = self._get_int_param("MaxResults") or 10
     token = self._get_param("NextToken") or "0"
     if not token.isdigit():
-        raise _validation(f"Invalid pagination token: {token}")
+        raise validation_error(f"Invalid pagination token: {token}")
     start = int(token)
     page = items[start : start + max_results]
     return page, (str(start + max_results) if start + max_results < len(items) else None)
@@ -683,13 +671,15 @@ def _sorted(items: list[Any], self: Any, keys: dict[str, Any], default: str) -> 
     return sorted(chosen, key=key, reverse=(self._get_param("SortOrder") or "Ascending") == "Descending")
 
 
+def _list(self: Any, kind: str, items: list[Workforce] | list[Workteam]) -> Any:
+    """``List<kind>s``'s answer (``Workforce`` or ``Workteam``): ``items`` filtered, sorted and paged as asked."""
+    chosen = _sorted(items, self, {"Name": lambda i: i.name, "CreateDate": lambda i: i.created}, "CreateDate")
+    page, token = _page(chosen, self)
+    return _result({f"{kind}s": [i.describe() for i in page], **({"NextToken": token} if token else {})})
+
+
 def _list_workforces(self: Any) -> Any:
-    reg = registry(self.sagemaker_backend)
-    items = _sorted(
-        list(reg.workforces.values()), self, {"Name": lambda w: w.name, "CreateDate": lambda w: w.created}, "CreateDate"
-    )
-    page, token = _page(items, self)
-    return _result({"Workforces": [w.describe() for w in page], **({"NextToken": token} if token else {})})
+    return _list(self, "Workforce", list(registry(self.sagemaker_backend).workforces.values()))
 
 
 def _create_workteam(self: Any) -> Any:
@@ -700,17 +690,17 @@ def _create_workteam(self: Any) -> Any:
     reg = registry(self.sagemaker_backend)
     with reg.lock:
         if name in reg.workteams:
-            raise _in_use(f"Workteam {name} already exists ({reg.workteams[name].arn}).")
+            raise in_use_error(f"Workteam {name} already exists ({reg.workteams[name].arn}).")
         if len(reg.workteams) >= MAX_WORKTEAMS:
             raise _limit(f"You cannot create more than {MAX_WORKTEAMS} work teams in an account and region.")
         cognito = [d["CognitoMemberDefinition"] for d in members if d.get("CognitoMemberDefinition")]
         oidc = [d["OidcMemberDefinition"] for d in members if d.get("OidcMemberDefinition")]
         if any(bool(d.get("CognitoMemberDefinition")) == bool(d.get("OidcMemberDefinition")) for d in members):
-            raise _validation(
+            raise validation_error(
                 "Each member definition needs exactly one of CognitoMemberDefinition and OidcMemberDefinition."
             )
         if cognito and oidc:
-            raise _validation("A work team's members are all Cognito user groups or all OIDC groups, not both.")
+            raise validation_error("A work team's members are all Cognito user groups or all OIDC groups, not both.")
         workforce_name = self._get_param("WorkforceName")
         if workforce_name:
             workforce = _find_workforce(reg, workforce_name)
@@ -721,7 +711,7 @@ def _create_workteam(self: Any) -> Any:
                 self, reg, "default", {"UserPool": cognito[0]["UserPool"], "ClientId": cognito[0]["ClientId"]}, None
             )
         else:
-            raise _validation(f"No private workforce exists in {self.region}: create one with CreateWorkforce.")
+            raise validation_error(f"No private workforce exists in {self.region}: create one with CreateWorkforce.")
         _check_members(reg, workforce, cognito, oidc)
         arn = f"arn:aws:sagemaker:{self.region}:{reg.account}:workteam/private-crowd/{name}"
         team = Workteam(
@@ -742,44 +732,35 @@ def _create_workteam(self: Any) -> Any:
 
 def _check_members(reg: Registry, workforce: Workforce, cognito: list[dict], oidc: list[dict]) -> None:
     if cognito and not workforce.cognito:
-        raise _validation(f"Workforce {workforce.name} uses an OIDC identity provider: use OidcMemberDefinition.")
+        raise validation_error(f"Workforce {workforce.name} uses an OIDC identity provider: use OidcMemberDefinition.")
     if oidc and not workforce.oidc:
-        raise _validation(f"Workforce {workforce.name} uses Amazon Cognito: use CognitoMemberDefinition.")
+        raise validation_error(f"Workforce {workforce.name} uses Amazon Cognito: use CognitoMemberDefinition.")
     for definition in cognito:
         if definition["UserPool"] != workforce.cognito["UserPool"]:
-            raise _validation(
+            raise validation_error(
                 f"User pool {definition['UserPool']} is not the workforce's user pool ({workforce.cognito['UserPool']})."
             )
         if definition["ClientId"] != workforce.cognito["ClientId"]:
-            raise _validation(
+            raise validation_error(
                 f"App client {definition['ClientId']} is not the workforce's app client ({workforce.cognito['ClientId']})."
             )
         pool = _cognito_pool(reg.account, workforce.region, definition["UserPool"])
         if pool is None or definition["UserGroup"] not in pool.groups:
-            raise _validation(
+            raise validation_error(
                 f"User group {definition['UserGroup']} does not exist in user pool {definition['UserPool']}."
             )
 
 
 def _find_workteam(reg: Registry, name: str) -> Workteam:
-    team = reg.workteams.get(name)
-    if team is None:
-        raise _validation(f"Workteam {name} does not exist in {reg.region}.")
-    return team
+    return _find(reg, "Workteam", name)
 
 
 def _describe_workteam(self: Any) -> Any:
-    reg = registry(self.sagemaker_backend)
-    return _result({"Workteam": _find_workteam(reg, self._get_param("WorkteamName")).describe()})
+    return _describe(self, "Workteam")
 
 
 def _list_workteams(self: Any) -> Any:
-    reg = registry(self.sagemaker_backend)
-    items = _sorted(
-        list(reg.workteams.values()), self, {"Name": lambda t: t.name, "CreateDate": lambda t: t.created}, "CreateDate"
-    )
-    page, token = _page(items, self)
-    return _result({"Workteams": [t.describe() for t in page], **({"NextToken": token} if token else {})})
+    return _list(self, "Workteam", list(registry(self.sagemaker_backend).workteams.values()))
 
 
 def _delete_workteam(self: Any) -> Any:
@@ -789,7 +770,7 @@ def _delete_workteam(self: Any) -> Any:
         team = _find_workteam(reg, name)
         running = sorted(j.name for j in reg.jobs.values() if j.workteam is team and j.status not in _TERMINAL)
         if running:
-            raise _validation(
+            raise validation_error(
                 f"Workteam {name} is used by labeling jobs that have not ended ({', '.join(running)}): stop them first."
             )
         del reg.workteams[name]
@@ -835,63 +816,67 @@ def _validate_job(self: Any, reg: Registry, request: dict[str, Any]) -> tuple[Wo
 
     name = request["LabelingJobName"]
     if name in reg.jobs:
-        raise _in_use(
+        raise in_use_error(
             "Labeling job names must be unique within an AWS account and region, and a labeling job with this "
             f"name already exists ({reg.jobs[name].arn})."
         )
     label = request["LabelAttributeName"]
     if label.endswith("-metadata"):
-        raise _validation(f"LabelAttributeName {label} cannot end with -metadata.")
+        raise validation_error(f"LabelAttributeName {label} cannot end with -metadata.")
     if label.endswith("-ref"):
-        raise _validation(f"LabelAttributeName {label} cannot end with -ref for a custom labeling job.")
+        raise validation_error(f"LabelAttributeName {label} cannot end with -ref for a custom labeling job.")
     source = request["InputConfig"]["DataSource"]
     if source.get("SnsDataSource"):
-        raise _validation(
+        raise validation_error(
             "Local mode runs labeling jobs on an input manifest (S3DataSource), not streaming (SNS) jobs."
         )
     if not source.get("S3DataSource"):
-        raise _validation("InputConfig.DataSource needs S3DataSource with ManifestS3Uri.")
+        raise validation_error("InputConfig.DataSource needs S3DataSource with ManifestS3Uri.")
     for uri, what in (
         (source["S3DataSource"]["ManifestS3Uri"], "ManifestS3Uri"),
         (request["OutputConfig"]["S3OutputPath"], "S3OutputPath"),
     ):
         if not uri.startswith("s3://"):
-            raise _validation(f"{what} must be an s3:// URI in local mode: {uri}")
+            raise validation_error(f"{what} must be an s3:// URI in local mode: {uri}")
     if request.get("LabelingJobAlgorithmsConfig"):
-        raise _validation("Local mode has no automated data labeling: leave LabelingJobAlgorithmsConfig out.")
+        raise validation_error("Local mode has no automated data labeling: leave LabelingJobAlgorithmsConfig out.")
     task = request["HumanTaskConfig"]
     if task["TaskTimeLimitInSeconds"] > 28800:
-        raise _validation("TaskTimeLimitInSeconds for a custom labeling job is at most 28800 (8 hours).")
+        raise validation_error("TaskTimeLimitInSeconds for a custom labeling job is at most 28800 (8 hours).")
     if (task.get("TaskAvailabilityLifetimeInSeconds") or 0) > DEFAULT_LIFETIME_S:
-        raise _validation(f"TaskAvailabilityLifetimeInSeconds for a private work team is at most {DEFAULT_LIFETIME_S}.")
+        raise validation_error(
+            f"TaskAvailabilityLifetimeInSeconds for a private work team is at most {DEFAULT_LIFETIME_S}."
+        )
     arn = task["WorkteamArn"]
     if f":{PUBLIC_CROWD_ACCOUNT}:workteam/" in arn or "/vendor-crowd/" in arn:
-        raise _validation(
+        raise validation_error(
             f"Local mode has private work teams only: {arn} is Amazon Mechanical Turk or a vendor's work team."
         )
     team = reg.workteam_by_arn(arn)
     if team is None:
-        raise _validation(f"Workteam {arn} does not exist.")
+        raise validation_error(f"Workteam {arn} does not exist.")
     _check_lambda(task.get("PreHumanTaskLambdaArn"), "PRE", self.region)
     _check_lambda(
         (task.get("AnnotationConsolidationConfig") or {}).get("AnnotationConsolidationLambdaArn"), "ACS", self.region
     )
     ui = task["UiConfig"]
     if bool(ui.get("UiTemplateS3Uri")) == bool(ui.get("HumanTaskUiArn")):
-        raise _validation("UiConfig needs exactly one of UiTemplateS3Uri and HumanTaskUiArn.")
+        raise validation_error("UiConfig needs exactly one of UiTemplateS3Uri and HumanTaskUiArn.")
     if ui.get("HumanTaskUiArn"):
-        raise _validation("Local mode runs custom labeling jobs: give the worker task template as UiTemplateS3Uri.")
+        raise validation_error(
+            "Local mode runs custom labeling jobs: give the worker task template as UiTemplateS3Uri."
+        )
     uri = ui["UiTemplateS3Uri"]
     if not uri.startswith("s3://"):
-        raise _validation(f"UiTemplateS3Uri must be an s3:// URI in local mode: {uri}")
+        raise validation_error(f"UiTemplateS3Uri must be an s3:// URI in local mode: {uri}")
     try:
         text = _read_s3(reg.account, uri).decode("utf-8")
     except Exception:
-        raise _validation(f"Cannot read the worker task template at UiTemplateS3Uri {uri}.") from None
+        raise validation_error(f"Cannot read the worker task template at UiTemplateS3Uri {uri}.") from None
     try:
         template = parse_template(text, _presigner(self))
     except TemplateError as exc:
-        raise _validation(f"UiTemplateS3Uri {uri}: {exc}") from None
+        raise validation_error(f"UiTemplateS3Uri {uri}: {exc}") from None
     return team, template
 
 
@@ -929,7 +914,7 @@ def _create_labeling_job(self: Any) -> Any:
 def _find_job(reg: Registry, name: str) -> LabelingJob:
     job = reg.jobs.get(name)
     if job is None:
-        raise _not_found(f"Could not find labeling job {name}.")
+        raise not_found_error(f"Could not find labeling job {name}.")
     return job
 
 
@@ -960,7 +945,7 @@ def _stop_labeling_job(self: Any) -> Any:
     job = _find_job(registry(self.sagemaker_backend), self._get_param("LabelingJobName"))
     with job.lock:
         if job.status not in ("Initializing", "InProgress"):
-            raise _validation(f"The labeling job {job.name} is {job.status} and cannot be stopped.")
+            raise validation_error(f"The labeling job {job.name} is {job.status} and cannot be stopped.")
         job.stop_cause = "StopLabelingJob"
         job.set_status("Stopping")
     return EmptyResult()
@@ -975,7 +960,7 @@ def _resource_from_arn(original: Any) -> Any:
             reg = registry(self)
             found = {"labeling-job": reg.jobs, "workteam": reg.workteams, "workforce": reg.workforces}[kind].get(name)
             if found is None or found.arn != arn:
-                raise _validation(f"Could not find {kind} with name {name}")
+                raise validation_error(f"Could not find {kind} with name {name}")
             return found
         return original(self, arn)
 
@@ -1191,7 +1176,7 @@ def _write_objects(job: LabelingJob, s3: Any, ready: list[DataObject]) -> None:
                 obj.label = {}
                 obj.metadata["worker-response-ref"] = refs[obj.index]
             obj.state = "labeled"
-        job.last_modified_time = _now()
+        job.last_modified_time = utcnow()
 
 
 def output_line(job: LabelingJob, obj: DataObject) -> dict[str, Any]:
@@ -1231,29 +1216,14 @@ def time_scale() -> float:
     return max(0.0, float(os.environ.get("WORKSHOP_LABELING_TIME_SCALE", "0.002")))
 
 
-_APPLIED = False
-
-
+@functools.cache
 def apply() -> None:
-    """Install the labeling APIs into moto (idempotent)."""
-    global _APPLIED
-    if _APPLIED:
-        return
+    """Install the labeling APIs into moto (once)."""
     from moto.sagemaker import models, responses
 
     cls = responses.SageMakerResponse
-    cls.create_workforce = _create_workforce
-    cls.describe_workforce = _describe_workforce
-    cls.list_workforces = _list_workforces
-    cls.delete_workforce = _delete_workforce
-    cls.create_workteam = _create_workteam
-    cls.describe_workteam = _describe_workteam
-    cls.list_workteams = _list_workteams
-    cls.delete_workteam = _delete_workteam
-    cls.create_labeling_job = _create_labeling_job
-    cls.describe_labeling_job = _describe_labeling_job
-    cls.list_labeling_jobs = _list_labeling_jobs
-    cls.stop_labeling_job = _stop_labeling_job
+    install(cls, _create_workforce, _describe_workforce, _list_workforces, _delete_workforce)
+    install(cls, _create_workteam, _describe_workteam, _list_workteams, _delete_workteam)
+    install(cls, _create_labeling_job, _describe_labeling_job, _list_labeling_jobs, _stop_labeling_job)
     backend = models.SageMakerModelBackend
     backend._get_resource_from_arn = _resource_from_arn(backend._get_resource_from_arn)
-    _APPLIED = True

@@ -9,11 +9,10 @@ still listed, ``Deleting``). With :func:`apply`, each of these states lasts ``WO
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from typing import Any
-
-_APPLIED = False
 
 
 def delay_s() -> float:
@@ -70,14 +69,11 @@ def _deleting(original: Any) -> Any:
     return delete_endpoint
 
 
+@functools.cache
 def apply() -> None:
-    """Install the lifecycle into moto's SageMaker backend (idempotent)."""
-    global _APPLIED
-    if _APPLIED:
-        return
+    """Install the lifecycle into moto's SageMaker backend (once)."""
     from moto.sagemaker import models
 
     backend = models.SageMakerModelBackend
     backend.create_endpoint = _creating(backend.create_endpoint)
     backend.delete_endpoint = _deleting(backend.delete_endpoint)
-    _APPLIED = True

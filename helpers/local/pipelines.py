@@ -40,6 +40,7 @@ Stock moto 5.2.5 stores a pipeline and marks every execution ``Succeeded`` at on
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -53,6 +54,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import processing
+from .patching import check_first, conflict_error, install, not_found_error, utcnow, validation_error
 
 log = logging.getLogger("helpers.local.pipelines")
 
@@ -102,30 +104,6 @@ class DefinitionError(ValueError):
 
 class StepFailure(Exception):
     """The step fails; the message becomes its ``FailureReason``."""
-
-
-def _now() -> datetime:
-    from moto.core.utils import utcnow
-
-    return utcnow()
-
-
-def _validation(message: str) -> Exception:
-    from moto.sagemaker.exceptions import ValidationError
-
-    return ValidationError(message=message)
-
-
-def _conflict(message: str) -> Exception:
-    from moto.sagemaker.exceptions import ConflictException
-
-    return ConflictException(message)
-
-
-def _not_found(message: str) -> Exception:
-    from moto.sagemaker.exceptions import ResourceNotFound
-
-    return ResourceNotFound(message)
 
 
 # ------------------------------------------------------------------------------------------ the definition
@@ -337,7 +315,7 @@ def convert_parameter(name: str, kind: str, raw: Any) -> Any:
                 return str(raw).lower() == "true"
             raise ValueError
     except (TypeError, ValueError):
-        raise _validation(f"Value '{raw}' of pipeline parameter {name} is not a valid {kind}.") from None
+        raise validation_error(f"Value '{raw}' of pipeline parameter {name} is not a valid {kind}.") from None
     return str(raw)
 
 
@@ -347,11 +325,11 @@ def resolve_parameters(definition: Definition, given: list[dict[str, Any]] | Non
     for item in given or []:
         name = item.get("Name")
         if name in overrides:
-            raise _validation(f"Pipeline parameter {name} is given more than once.")
+            raise validation_error(f"Pipeline parameter {name} is given more than once.")
         overrides[name] = item.get("Value")
     unknown = sorted(set(overrides) - set(definition.parameters))
     if unknown:
-        raise _validation(
+        raise validation_error(
             f"Pipeline parameters {unknown} are not defined in pipeline {pipeline}, whose parameters are "
             f"{sorted(definition.parameters)}."
         )
@@ -362,10 +340,10 @@ def resolve_parameters(definition: Definition, given: list[dict[str, Any]] | Non
         elif spec.get("DefaultValue") is not None:
             value = convert_parameter(name, spec["Type"], spec["DefaultValue"])
         else:
-            raise _validation(f"Pipeline parameter {name} has no default value, and no value was given for it.")
+            raise validation_error(f"Pipeline parameter {name} has no default value, and no value was given for it.")
         enum = spec.get("EnumValues")
         if enum and value not in enum:
-            raise _validation(f"Value '{value}' of pipeline parameter {name} is not one of its EnumValues {enum}.")
+            raise validation_error(f"Value '{value}' of pipeline parameter {name} is not one of its EnumValues {enum}.")
         values[name] = value
     return values
 
@@ -543,7 +521,7 @@ class Execution:
         self.definition = definition
         self.parameters = parameters
         self.pipeline_parameters = [{"Name": k, "Value": text(v)} for k, v in parameters.items()]
-        self.creation_time = self.start_time = self.last_modified_time = _now()
+        self.creation_time = self.start_time = self.last_modified_time = utcnow()
         self.pipeline_execution_display_name = display_name or f"execution-{int(time.time() * 1000)}"
         self.pipeline_execution_description = description
         self.parallelism_configuration = parallelism
@@ -601,7 +579,7 @@ class Execution:
     def _set_status(self, status: str, reason: str | None = None) -> None:
         self.pipeline_execution_status = status
         self.pipeline_execution_failure_reason = reason
-        self.last_modified_time = _now()
+        self.last_modified_time = utcnow()
 
     # ---------------------------------------------------------------- control
     def start(self) -> None:
@@ -614,7 +592,7 @@ class Execution:
         if self.pipeline_execution_status in ("Stopping", "Stopped"):
             return
         if self.pipeline_execution_status != "Executing":
-            raise _conflict(
+            raise conflict_error(
                 f"Pipeline execution {self.arn} is in status {self.pipeline_execution_status}; only an executing "
                 "pipeline execution can be stopped."
             )
@@ -624,7 +602,7 @@ class Execution:
     def retry(self) -> None:
         """``RetryPipelineExecution``: run the failed steps again, and the steps after them."""
         if self.pipeline_execution_status != "Failed":
-            raise _conflict(
+            raise conflict_error(
                 f"Pipeline execution {self.arn} is in status {self.pipeline_execution_status}; only a failed "
                 "pipeline execution can be retried."
             )
@@ -681,7 +659,7 @@ class Execution:
                 step.body.get("DisplayName"),
                 step.body.get("Description"),
                 step.type,
-                _now(),
+                utcnow(),
                 attempt_count=self.attempts.get(step.name, 0) + 1,
                 sequence=self._sequence,
             )
@@ -702,7 +680,7 @@ class Execution:
             run.failure_reason = f"InternalServerError: local pipeline runner: {exc}"[:1024]
             run.status = "Failed"
         finally:
-            run.end_time = _now()
+            run.end_time = utcnow()
             self.last_modified_time = run.end_time
 
     # ---------------------------------------------------------------- expressions
@@ -738,7 +716,7 @@ class Execution:
                 "PipelineName": self.pipeline.pipeline_name,
                 "PipelineArn": self.pipeline.arn,
                 "StartDateTime": self.start_time,
-                "CurrentDateTime": _now(),
+                "CurrentDateTime": utcnow(),
             }[rest]
         name, _, path = rest.partition(".")
         run = self.steps.get(name)
@@ -858,7 +836,7 @@ class Execution:
             json.dumps([step.type, key_values], sort_keys=True, default=str).encode()
         ).hexdigest()
         expire = parse_duration(config.get("ExpireAfter"))
-        now = _now()
+        now = utcnow()
         candidates = []
         for execution in list(self.pipeline.pipeline_executions.values()):
             if execution is self or not isinstance(execution, Execution):
@@ -904,7 +882,7 @@ class Execution:
             time.sleep(POLL_S)
         if status == "Completed":
             run.properties = described
-            run.origin = (self.arn, _now())
+            run.origin = (self.arn, utcnow())
             run.status = "Succeeded"
         elif status == "Stopped" and self.stop_requested.is_set():
             run.status = "Stopped"
@@ -957,7 +935,7 @@ def _find_execution(backend: Any, arn: str) -> Execution:
         pipeline = None
     execution = pipeline.pipeline_executions.get(arn) if pipeline else None
     if not isinstance(execution, Execution):
-        raise _not_found(f"Pipeline execution {arn} does not exist.")
+        raise not_found_error(f"Pipeline execution {arn} does not exist.")
     return execution
 
 
@@ -965,7 +943,7 @@ def _pipeline(backend: Any, name_or_arn: str) -> Any:
     name = name_or_arn.rsplit("/", 1)[-1] if name_or_arn.startswith("arn:") else name_or_arn
     pipeline = backend.pipelines.get(name)
     if pipeline is None:
-        raise _not_found(f"Pipeline {name} does not exist.")
+        raise not_found_error(f"Pipeline {name} does not exist.")
     return pipeline
 
 
@@ -973,7 +951,7 @@ def _checked(text_: str) -> Definition:
     try:
         return parse_definition(text_)
     except DefinitionError as exc:
-        raise _validation(str(exc)) from None
+        raise validation_error(str(exc)) from None
 
 
 def _definition_text(self: Any) -> str | None:
@@ -989,53 +967,44 @@ def _definition_text(self: Any) -> str | None:
         stored = s3_backends[self.current_account]["aws"].get_object(bucket_name=bucket, key_name=key)
         return stored.value.decode()
     except Exception:
-        raise _validation(f"Could not read the pipeline definition at s3://{bucket}/{key}.") from None
+        raise validation_error(f"Could not read the pipeline definition at s3://{bucket}/{key}.") from None
 
 
-def _create_pipeline(original: Any) -> Any:
-    def create_pipeline(self: Any) -> Any:
-        name = self._get_param("PipelineName")
-        if name in self.sagemaker_backend.pipelines:
-            raise _validation(
-                "Pipeline names must be unique within an AWS account and region. Pipeline with name "
-                f"({name}) already exists."
-            )
-        definition = _definition_text(self)
-        if definition:
-            _checked(definition)
-        return original(self)
-
-    create_pipeline.__wrapped__ = original
-    return create_pipeline
+def _check_definition(self: Any) -> None:
+    """Refuse a request whose pipeline definition (inline, or in S3) is invalid, as AWS does."""
+    definition = _definition_text(self)
+    if definition:
+        _checked(definition)
 
 
-def _update_pipeline(original: Any) -> Any:
-    def update_pipeline(self: Any) -> Any:
-        _pipeline(self.sagemaker_backend, self._get_param("PipelineName"))
-        definition = _definition_text(self)
-        if definition:
-            _checked(definition)
-        return original(self)
+def _create_pipeline(self: Any) -> None:
+    """``CreatePipeline`` refuses a name in use and an invalid definition (then moto creates the pipeline)."""
+    name = self._get_param("PipelineName")
+    if name in self.sagemaker_backend.pipelines:
+        raise validation_error(
+            "Pipeline names must be unique within an AWS account and region. Pipeline with name "
+            f"({name}) already exists."
+        )
+    _check_definition(self)
 
-    update_pipeline.__wrapped__ = original
-    return update_pipeline
+
+def _update_pipeline(self: Any) -> None:
+    """``UpdatePipeline`` refuses an unknown pipeline and an invalid definition (then moto updates it)."""
+    _pipeline(self.sagemaker_backend, self._get_param("PipelineName"))
+    _check_definition(self)
 
 
-def _delete_pipeline(original: Any) -> Any:
-    def delete_pipeline(self: Any) -> Any:
-        pipeline = _pipeline(self.sagemaker_backend, self._get_param("PipelineName"))
-        running = [
-            e for e in pipeline.pipeline_executions.values() if getattr(e, "pipeline_execution_status", "") in RUNNING
-        ]
-        if running:
-            raise _conflict(
-                f"Pipeline {pipeline.pipeline_name} has {len(running)} running execution(s). Stop them "
-                "(StopPipelineExecution) and wait until they have stopped before deleting the pipeline."
-            )
-        return original(self)
-
-    delete_pipeline.__wrapped__ = original
-    return delete_pipeline
+def _delete_pipeline(self: Any) -> None:
+    """``DeletePipeline`` refuses an unknown pipeline and one with running executions (then moto deletes it)."""
+    pipeline = _pipeline(self.sagemaker_backend, self._get_param("PipelineName"))
+    running = [
+        e for e in pipeline.pipeline_executions.values() if getattr(e, "pipeline_execution_status", "") in RUNNING
+    ]
+    if running:
+        raise conflict_error(
+            f"Pipeline {pipeline.pipeline_name} has {len(running)} running execution(s). Stop them "
+            "(StopPipelineExecution) and wait until they have stopped before deleting the pipeline."
+        )
 
 
 def _start_pipeline_execution(self: Any) -> Any:
@@ -1044,7 +1013,7 @@ def _start_pipeline_execution(self: Any) -> Any:
     backend = self.sagemaker_backend
     pipeline = _pipeline(backend, self._get_param("PipelineName"))
     if self._get_param("SelectiveExecutionConfig"):
-        raise _validation("Local mode does not run selective executions (SelectiveExecutionConfig).")
+        raise validation_error("Local mode does not run selective executions (SelectiveExecutionConfig).")
     text_ = pipeline.pipeline_definition
     text_ = text_ if isinstance(text_, str) else json.dumps(text_)
     definition = _checked(text_)
@@ -1124,24 +1093,12 @@ def _retry_pipeline_execution(self: Any) -> Any:
     return ActionResult({"PipelineExecutionArn": execution.arn})
 
 
-_APPLIED = False
-
-
+@functools.cache
 def apply() -> None:
-    """Install the pipeline executor into moto (idempotent)."""
-    global _APPLIED
-    if _APPLIED:
-        return
+    """Install the pipeline executor into moto (once)."""
     from moto.sagemaker import responses
 
     cls = responses.SageMakerResponse
-    cls.create_pipeline = _create_pipeline(cls.create_pipeline)
-    cls.update_pipeline = _update_pipeline(cls.update_pipeline)
-    cls.delete_pipeline = _delete_pipeline(cls.delete_pipeline)
-    cls.start_pipeline_execution = _start_pipeline_execution
-    cls.describe_pipeline_execution = _describe_pipeline_execution
-    cls.list_pipeline_executions = _list_pipeline_executions
-    cls.list_pipeline_execution_steps = _list_pipeline_execution_steps
-    cls.stop_pipeline_execution = _stop_pipeline_execution
-    cls.retry_pipeline_execution = _retry_pipeline_execution
-    _APPLIED = True
+    check_first(cls, _create_pipeline, _update_pipeline, _delete_pipeline)
+    install(cls, _start_pipeline_execution, _describe_pipeline_execution, _list_pipeline_executions)
+    install(cls, _list_pipeline_execution_steps, _stop_pipeline_execution, _retry_pipeline_execution)

@@ -24,12 +24,12 @@ credentials), so boto3 calls inside it reach the local S3 and CloudWatch.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -40,7 +40,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import config
+from . import config, jobs
+from .patching import install
 
 log = logging.getLogger("helpers.local.processing")
 
@@ -268,13 +269,6 @@ def _set(job: Any, **attrs: Any) -> None:
     job.last_modified_time = utcnow()
 
 
-def _clients(url: str, region: str) -> tuple[Any, Any]:
-    import boto3
-
-    session = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name=region)
-    return session.client("s3", endpoint_url=url), session.client("logs", endpoint_url=url)
-
-
 def _environment(request: dict[str, Any], root: Path, url: str, region: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "WORKSHOP_")) and k != "PYTHONPATH"}
     env.update({k: map_path(str(v), root) for k, v in (request.get("Environment") or {}).items()})
@@ -306,7 +300,7 @@ def run_job(job: Any, request: dict[str, Any], url: str, region: str) -> None:
     job_log: JobLog | None = None
     final: dict[str, Any] = {}
     try:
-        s3, logs = _clients(url, region)
+        s3, logs = jobs.clients(url, region, "s3", "logs")
         job_log = JobLog(logs, name)
 
         def say(message: str) -> None:
@@ -346,29 +340,14 @@ def run_job(job: Any, request: dict[str, Any], url: str, region: str) -> None:
         reason = f"InternalServerError: local runner: {exc}"[:1024]
         final = {"processing_job_status": "Failed", "failure_reason": reason}
     finally:
-        if job_log:  # every line is in CloudWatch Logs before the job reports its end
-            try:
-                job_log.close()
-            except Exception:
-                log.warning("could not flush the logs of %s", name, exc_info=True)
-        shutil.rmtree(root, ignore_errors=True)
+        jobs.tidy_up(job_log, root, name, log)
         _set(job, processing_end_time=utcnow(), **final)
 
 
 def _run(name: str, command: list[str], cwd: Path, env: dict[str, str], job_log: JobLog, job: Any) -> int | None:
     """Run the command, streaming its output to the log; None when it ran past MaxRuntimeInSeconds."""
     limit = float((getattr(job, "stopping_condition", None) or {}).get("MaxRuntimeInSeconds") or 86400)
-    process = subprocess.Popen(  # noqa: S603 - the job's own script, with the local Python
-        command,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        errors="replace",
-        bufsize=1,
-    )
+    process = jobs.start(command, cwd, env)
     with _LOCK:
         _RUNNING[name] = process
     if job.processing_job_status == "Stopping":  # stopped while the process was starting
@@ -379,14 +358,9 @@ def _run(name: str, command: list[str], cwd: Path, env: dict[str, str], job_log:
         timed_out.set()
         process.kill()
 
-    timer = threading.Timer(limit, kill)
-    timer.daemon = True
-    timer.start()
+    timer = jobs.timer(limit, kill)
     try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            job_log.write(line)
-        rc = process.wait()
+        rc = jobs.follow(process, job_log.write)
     finally:
         timer.cancel()
         with _LOCK:
@@ -471,16 +445,9 @@ def _stop_processing_job(self: Any) -> Any:
     return EmptyResult()
 
 
-_APPLIED = False
-
-
+@functools.cache
 def apply() -> None:
-    """Install the processing-job runner into moto (idempotent)."""
-    global _APPLIED
-    if _APPLIED:
-        return
+    """Install the processing-job runner into moto (once)."""
     from moto.sagemaker import responses
 
-    responses.SageMakerResponse.create_processing_job = _create_processing_job
-    responses.SageMakerResponse.stop_processing_job = _stop_processing_job
-    _APPLIED = True
+    install(responses.SageMakerResponse, _create_processing_job, _stop_processing_job)

@@ -20,10 +20,12 @@ has no ``DeleteModelPackage`` or ``DeleteModelPackageGroup``. With :func:`apply`
 
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import Any
 
 from . import catalog_link
+from .patching import conflict_error, install, validation_error, wrap
 
 SUMMARY_KEYS = (
     "ModelPackageName",
@@ -37,18 +39,6 @@ SUMMARY_KEYS = (
 )
 # A model created from a model package: what its container resolved to, and the package's tags.
 _SERVING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _validation(message: str) -> Exception:
-    from moto.sagemaker.exceptions import ValidationError
-
-    return ValidationError(message=message)
-
-
-def _conflict(message: str) -> Exception:
-    from moto.sagemaker.exceptions import ConflictException
-
-    return ConflictException(message)
 
 
 def _name(value: str) -> str:
@@ -80,7 +70,7 @@ def _create_model_package_group(original: Any) -> Any:
         name = self._get_param("ModelPackageGroupName")
         group = self.sagemaker_backend.model_package_groups.get(name)
         if group is not None:
-            raise _validation(f"Model Package Group already exists: {group.arn}")
+            raise validation_error(f"Model Package Group already exists: {group.arn}")
         return original(self)
 
     create_model_package_group.__wrapped__ = original
@@ -95,25 +85,25 @@ def _create_model_package(self: Any) -> Any:
     name = self._get_param("ModelPackageName")
     group_param = self._get_param("ModelPackageGroupName")
     if name and group_param:
-        raise _validation(
+        raise validation_error(
             "Both ModelPackageName and ModelPackageGroupName are provided in the input. Cannot determine which one "
             "to use."
         )
     if not name and not group_param:
-        raise _validation("Missing ARN.")
+        raise validation_error("Missing ARN.")
     version = None
     status = self._get_param("ModelApprovalStatus")
     if group_param:
         group = find_group(backend, group_param)
         if group is None:
-            raise _validation(f"Model Package Group {_name(group_param)} does not exist.")
+            raise validation_error(f"Model Package Group {_name(group_param)} does not exist.")
         existing = [p.model_package_version or 0 for p in _group_versions(backend, group.model_package_group_name)]
         version = max([getattr(group, "latest_version", 0), *existing]) + 1
         group.latest_version = version  # never reused, even after DeleteModelPackage
         name = group.model_package_group_name
         status = status or "PendingManualApproval"
     elif find_package(backend, name) is not None:
-        raise _conflict(f"Model Package {name} already exists.")
+        raise conflict_error(f"Model Package {name} already exists.")
     package = ModelPackage(
         model_package_name=name,
         model_package_group_name=name if group_param else None,
@@ -151,7 +141,7 @@ def _update_model_package(self: Any) -> Any:
     arn = self._get_param("ModelPackageArn")
     package = find_package(self.sagemaker_backend, arn)
     if package is None:
-        raise _validation(f"Model package {arn} not found")
+        raise validation_error(f"Model package {arn} not found")
     status = self._get_param("ModelApprovalStatus")
     if status is not None:
         package.set_model_approval_status(status)
@@ -221,7 +211,7 @@ def _delete_model_package(self: Any) -> Any:
     name = self._get_param("ModelPackageName")
     package = find_package(backend, name)
     if package is None:
-        raise _validation(f"Model package {name} not found")
+        raise validation_error(f"Model package {name} not found")
     del backend.model_packages[package.arn]
     for key in [k for k, v in backend.model_package_name_mapping.items() if v == package.arn]:
         del backend.model_package_name_mapping[key]
@@ -243,10 +233,10 @@ def _delete_model_package_group(self: Any) -> Any:
         from moto.sagemaker.utils import arn_formatter
 
         arn = arn_formatter("model-package-group", _name(name), self.current_account, self.region)
-        raise _validation(f"ModelPackageGroup {arn} does not exist.")
+        raise validation_error(f"ModelPackageGroup {arn} does not exist.")
     versions = _group_versions(backend, group.model_package_group_name)
     if versions:
-        raise _conflict(
+        raise conflict_error(
             f"Model Package Group {group.model_package_group_name} cannot be deleted because it contains "
             f"{len(versions)} model package version(s). Delete them (DeleteModelPackage) first."
         )
@@ -261,7 +251,7 @@ def _tags_of_packages(original: Any) -> Any:
         if ":model-package/" in arn:
             package = find_package(self, arn)
             if package is None:
-                raise _validation(f"Could not find model-package with name {arn.split('/', 1)[-1]}")
+                raise validation_error(f"Could not find model-package with name {arn.split('/', 1)[-1]}")
             if package.tags is None:
                 package.tags = []
             return package
@@ -278,9 +268,9 @@ def _resolve(backend: Any, container: dict[str, Any]) -> tuple[dict[str, Any], l
     name = container["ModelPackageName"]
     package = find_package(backend, name)
     if package is None:
-        raise _validation(f"Model package {name} does not exist.")
+        raise validation_error(f"Model package {name} does not exist.")
     if package.model_package_type == "Versioned" and package.model_approval_status != "Approved":
-        raise _validation(
+        raise validation_error(
             f"Model package {package.arn} has ModelApprovalStatus {package.model_approval_status}: only an Approved "
             "model package version can be deployed. Approve it first (UpdateModelPackage with "
             "ModelApprovalStatus=Approved)."
@@ -315,7 +305,7 @@ def _create_model(original: Any) -> Any:
                 resolved = _resolve(backend, container)
                 problem = catalog_link.eula_problem(resolved[0])
                 if problem:
-                    raise _validation(problem)
+                    raise validation_error(problem)
                 served = served or resolved
         response = original(self)
         model = backend._models.get(self._get_param("ModelName"))
@@ -334,24 +324,14 @@ def serving_container(model: Any) -> tuple[dict[str, Any], list[dict[str, str]]]
     return model.primary_container or (model.containers[0] if model.containers else {}), []
 
 
-_APPLIED = False
-
-
+@functools.cache
 def apply() -> None:
-    """Install the model registry into moto (idempotent)."""
-    global _APPLIED
-    if _APPLIED:
-        return
+    """Install the model registry into moto (once)."""
     from moto.sagemaker import models, responses
 
     cls = responses.SageMakerResponse
-    cls.create_model_package_group = _create_model_package_group(cls.create_model_package_group)
-    cls.create_model_package = _create_model_package
-    cls.update_model_package = _update_model_package
-    cls.list_model_packages = _list_model_packages
-    cls.delete_model_package = _delete_model_package
-    cls.delete_model_package_group = _delete_model_package_group
-    cls.create_model = _create_model(cls.create_model)
+    wrap(cls, _create_model_package_group, _create_model)
+    install(cls, _create_model_package, _update_model_package, _list_model_packages)
+    install(cls, _delete_model_package, _delete_model_package_group)
     backend = models.SageMakerModelBackend
     backend._get_resource_from_arn = _tags_of_packages(backend._get_resource_from_arn)
-    _APPLIED = True

@@ -75,6 +75,21 @@ def _error_response(start_response: Callable, err: InvocationError):
     return _json_response(start_response, err.status, body, {"x-amzn-ErrorType": err.code})
 
 
+# What a request can fail with once it has reached the engine (each one's answer: _failure_response).
+_ENGINE_FAILURES = (PayloadError, EngineUnavailable, EngineTimeout, EngineError)
+
+
+def _failure_response(start_response: Callable, region: str, target: Target, started: float, exc: Exception):
+    """The answer to a request that failed with one of ``_ENGINE_FAILURES``, counted as an error in the metrics:
+    ``ModelError`` for a request the model refused, a timeout, or a server error."""
+    emit_metrics(region, target, time.perf_counter() - started, error=True)
+    if isinstance(exc, PayloadError | EngineUnavailable):
+        return _error_response(start_response, model_error(region, target, exc))
+    if isinstance(exc, EngineTimeout):
+        return _error_response(start_response, timeout_error(target))
+    return _error_response(start_response, server_error(region, target, exc))
+
+
 # ------------------------------------------------------------------------------------------ event stream
 def _event_header(name: str, value: str) -> bytes:
     raw_name, raw_value = name.encode(), value.encode()
@@ -145,16 +160,8 @@ class LocalRuntime:
                 raise PayloadError("`stream: true` needs InvokeEndpointWithResponseStream.")
             result = run_engine(target.engine, request)
             answer = json.dumps(format_response(request, result, target.shape, target.label)).encode()
-        except (PayloadError, EngineUnavailable) as exc:
-            latency = time.perf_counter() - started
-            emit_metrics(region, target, latency, error=True)
-            return _error_response(start_response, model_error(region, target, exc))
-        except EngineTimeout:
-            emit_metrics(region, target, time.perf_counter() - started, error=True)
-            return _error_response(start_response, timeout_error(target))
-        except EngineError as exc:
-            emit_metrics(region, target, time.perf_counter() - started, error=True)
-            return _error_response(start_response, server_error(region, target, exc))
+        except _ENGINE_FAILURES as exc:
+            return _failure_response(start_response, region, target, started, exc)
         return self._answer(start_response, region, target, body, content_type, answer, started, inference_id)
 
     def _answer(self, start_response, region, target, body, content_type, answer, started, inference_id=None):
@@ -174,15 +181,8 @@ class LocalRuntime:
             first = [next(pieces_iter)]
         except StopIteration:
             first = []
-        except (PayloadError, EngineUnavailable) as exc:
-            emit_metrics(region, target, time.perf_counter() - started, error=True)
-            return _error_response(start_response, model_error(region, target, exc))
-        except EngineTimeout:
-            emit_metrics(region, target, time.perf_counter() - started, error=True)
-            return _error_response(start_response, timeout_error(target))
-        except EngineError as exc:
-            emit_metrics(region, target, time.perf_counter() - started, error=True)
-            return _error_response(start_response, server_error(region, target, exc))
+        except _ENGINE_FAILURES as exc:
+            return _failure_response(start_response, region, target, started, exc)
 
         def events() -> Iterator[bytes]:
             pieces = []

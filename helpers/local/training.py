@@ -32,6 +32,7 @@ folder, as AWS does.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import os
@@ -47,7 +48,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import processing
+from . import jobs, processing
+from .patching import install
 from .processing import JobLog, JobSetupError, map_path
 
 log = logging.getLogger("helpers.local.training")
@@ -409,17 +411,6 @@ def _finish(job: Any, status: str, secondary: str, message: str, **attrs: Any) -
     job.training_job_status = status
 
 
-def _clients(url: str, region: str) -> tuple[Any, Any, Any]:
-    import boto3
-
-    session = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name=region)
-    return (
-        session.client("s3", endpoint_url=url),
-        session.client("logs", endpoint_url=url),
-        session.client("cloudwatch", endpoint_url=url),
-    )
-
-
 def _failure_reason(root: Path, rc: int, command: list[str], job_log: JobLog) -> str:
     failure = root / "opt/ml/output/failure"
     text = failure.read_text(errors="replace").strip() if failure.exists() else ""
@@ -437,7 +428,7 @@ def run_job(job: Any, request: dict[str, Any], url: str, region: str) -> None:
     job_log: JobLog | None = None
     end: tuple[str, str, str, dict[str, Any]]
     try:
-        s3, logs, cloudwatch = _clients(url, region)
+        s3, logs, cloudwatch = jobs.clients(url, region, "s3", "logs", "cloudwatch")
         job_log = JobLog(logs, name, group=LOG_GROUP)
 
         def say(message: str) -> None:
@@ -488,12 +479,7 @@ def run_job(job: Any, request: dict[str, Any], url: str, region: str) -> None:
             {"failure_reason": f"InternalServerError: local runner: {exc}"[:1024]},
         )
     finally:
-        if job_log:  # every line is in CloudWatch Logs before the job reports its end
-            try:
-                job_log.close()
-            except Exception:
-                log.warning("could not flush the logs of %s", name, exc_info=True)
-        shutil.rmtree(root, ignore_errors=True)
+        jobs.tidy_up(job_log, root, name, log)
         status, secondary, message, attrs = end
         _finish(job, status, secondary, message, **attrs)
 
@@ -519,17 +505,7 @@ def _stopped(
 def _run(job: Any, command: list[str], cwd: Path, env: dict[str, str], job_log: JobLog, metrics: Metrics) -> int:
     """Run the entry point at lower priority, streaming its output to the log and the metrics."""
     nice = shutil.which("nice")
-    process = subprocess.Popen(  # noqa: S603 - the job's own entry point, with the local Python
-        ([nice, "-n", str(NICENESS)] if nice else []) + command,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        errors="replace",
-        bufsize=1,
-    )
+    process = jobs.start(([nice, "-n", str(NICENESS)] if nice else []) + command, cwd, env)
     if not nice:  # no nice(1): lower the priority of the process itself, before it starts its threads
         try:
             os.setpriority(os.PRIO_PROCESS, process.pid, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS)
@@ -549,15 +525,9 @@ def _run(job: Any, command: list[str], cwd: Path, env: dict[str, str], job_log: 
             _secondary(job, "Stopping", "Stopping the training job")
             _terminate(process)
 
-    timer = threading.Timer(max(0.0, float(limit) - elapsed), max_runtime)
-    timer.daemon = True
-    timer.start()
+    timer = jobs.timer(max(0.0, float(limit) - elapsed), max_runtime)
     try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            job_log.write(line)
-            metrics.observe(line)
-        return process.wait()
+        return jobs.follow(process, job_log.write, metrics.observe)
     finally:
         timer.cancel()
         with _LOCK:
@@ -574,9 +544,7 @@ def _terminate(process: subprocess.Popen) -> None:
         if process.poll() is None:
             process.kill()
 
-    timer = threading.Timer(stop_grace_s(), kill)
-    timer.daemon = True
-    timer.start()
+    jobs.timer(stop_grace_s(), kill)
 
 
 def kill_running() -> None:
@@ -893,18 +861,10 @@ def _stop_training_job(self: Any) -> Any:
     return EmptyResult()
 
 
-_APPLIED = False
-
-
+@functools.cache
 def apply() -> None:
-    """Install the training-job runner into moto (idempotent)."""
-    global _APPLIED
-    if _APPLIED:
-        return
+    """Install the training-job runner into moto (once)."""
     from moto.sagemaker import responses
 
-    responses.SageMakerResponse.create_training_job = _create_training_job
-    responses.SageMakerResponse.describe_training_job = _describe_training_job
-    responses.SageMakerResponse.list_training_jobs = _list_training_jobs
-    responses.SageMakerResponse.stop_training_job = _stop_training_job
-    _APPLIED = True
+    cls = responses.SageMakerResponse
+    install(cls, _create_training_job, _describe_training_job, _list_training_jobs, _stop_training_job)

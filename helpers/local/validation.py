@@ -180,27 +180,25 @@ def _camel(name: str) -> str:
 
 def member_path(path: tuple) -> str:
     """A member's path as AWS's validation messages write it: ``productionVariants.1.member.variantName``."""
-    parts = []
-    for part in path:
-        if isinstance(part, int):
-            parts.append(f"{part}.member")
-        elif isinstance(part, tuple):
-            parts.append(f"{part[1]}.member")
-        else:
-            parts.append(_camel(part))
-    return ".".join(parts)
+    return _written(path, index="{}.member", entry="{}.member", name=_camel)
 
 
 def parameter_path(path: tuple) -> str:
     """A member's path as query-protocol parameters name it: ``MetricData.member.1.Dimensions.member.2.Value``."""
+    return _written(path, index="member.{}", entry="entry.{}", name=str)
+
+
+def _written(path: tuple, index: str, entry: str, name: Callable[[str], str]) -> str:
+    """``path`` in one notation: a list position (an int) through the template ``index``, a map key (a tuple whose
+    second item is the key) through ``entry``, a member's name through ``name``."""
     parts = []
     for part in path:
         if isinstance(part, int):
-            parts.append(f"member.{part}")
+            parts.append(index.format(part))
         elif isinstance(part, tuple):
-            parts.append(f"entry.{part[1]}")
+            parts.append(entry.format(part[1]))
         else:
-            parts.append(part)
+            parts.append(name(part))
     return ".".join(parts)
 
 

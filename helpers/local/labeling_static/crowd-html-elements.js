@@ -129,23 +129,24 @@
     }
   }
 
-  class CrowdRadioButton extends HTMLElement {
+  // Elements that wrap their children build once the document is parsed (see whenParsed).
+  class WrappingElement extends HTMLElement {
     connectedCallback() {
       if (this._building) return;
       this._building = true;
       whenParsed(this.build.bind(this));
     }
+  }
 
+  // crowd-radio-button and crowd-checkbox: an input (set up by the element's prepare) in a label around the
+  // element's children; output {name: {value: checked}}.
+  class CrowdChoice extends WrappingElement {
     build() {
-      var group = this.closest("crowd-radio-group");
       var input = document.createElement("input");
-      input.type = "radio";
-      input.name = group ? group.groupName : "crowd-radio-" + (this.getAttribute("name") || "");
+      var label = document.createElement("label");
+      this.prepare(input, label);
       input.checked = bool(this, "checked");
       input.disabled = bool(this, "disabled");
-      var label = document.createElement("label");
-      label.style.display = "block";
-      label.style.cursor = "pointer";
       label.appendChild(input);
       while (this.firstChild) label.appendChild(this.firstChild);
       this.appendChild(label);
@@ -153,38 +154,31 @@
     }
     get checked() {
       return this._input ? this._input.checked : bool(this, "checked");
-    }
-    set checked(on) {
-      if (this._input) this._input.checked = !!on;
     }
     crowdKey() {
       return this.getAttribute("value") || "on";
     }
   }
 
-  class CrowdCheckbox extends HTMLElement {
-    connectedCallback() {
-      if (this._building) return;
-      this._building = true;
-      whenParsed(this.build.bind(this));
-    }
-
-    build() {
-      var input = document.createElement("input");
-      input.type = "checkbox";
-      input.checked = bool(this, "checked");
-      input.disabled = bool(this, "disabled");
-      var label = document.createElement("label");
-      label.appendChild(input);
-      while (this.firstChild) label.appendChild(this.firstChild);
-      this.appendChild(label);
-      this._input = input;
+  class CrowdRadioButton extends CrowdChoice {
+    prepare(input, label) {
+      var group = this.closest("crowd-radio-group");
+      input.type = "radio";
+      input.name = group ? group.groupName : "crowd-radio-" + (this.getAttribute("name") || "");
+      label.style.display = "block";
+      label.style.cursor = "pointer";
     }
     get checked() {
-      return this._input ? this._input.checked : bool(this, "checked");
+      return super.checked;
     }
-    crowdKey() {
-      return this.getAttribute("value") || "on";
+    set checked(on) {
+      if (this._input) this._input.checked = !!on;
+    }
+  }
+
+  class CrowdCheckbox extends CrowdChoice {
+    prepare(input) {
+      input.type = "checkbox";
     }
   }
 
@@ -218,13 +212,7 @@
     }
   }
 
-  class CrowdButton extends HTMLElement {
-    connectedCallback() {
-      if (this._building) return;
-      this._building = true;
-      whenParsed(this.build.bind(this));
-    }
-
+  class CrowdButton extends WrappingElement {
     build() {
       var button = document.createElement("button");
       button.type = "button";
