@@ -76,7 +76,8 @@ def start_ray(num_cpus: int | None = None, object_store_mb: int = 300, require_s
     queue behind another's model calls (and one deadlocks fmeval's own summarisation algorithm, whose BERTScore
     actor takes it). Call it after ``helpers.setup()``:
     Ray's workers inherit the environment that points boto3 at the workshop's SageMaker (``require_setup=False``
-    skips that check, for work that needs no AWS call).
+    skips that check, for work that needs no AWS call). Ray binds to the loopback: its services are not reachable
+    from the network, and it does not probe the network (a UDP connect to 8.8.8.8) for the machine's address.
     """
     import ray
     import ray.data  # configures Ray Data's loggers at import: quiet them after
@@ -95,6 +96,7 @@ def start_ray(num_cpus: int | None = None, object_store_mb: int = 300, require_s
             log_to_driver=False,
             logging_level=logging.ERROR,
             configure_logging=True,
+            _node_ip_address="127.0.0.1",  # one machine: never probe the network for this machine's address
         )
         _RAY["started_here"] = True
     _quiet()
@@ -672,7 +674,7 @@ def _run_local(job: Job, runner: Any, config: Any, num_records: int, in_flight: 
     return [output]
 
 
-def _run_aws(job: Job, runner: Any, config: Any, num_records: int) -> list[Any]:  # pragma: no cover - needs AWS
+def _run_aws(job: Job, runner: Any, config: Any, num_records: int) -> list[Any]:
     """Stock algorithms with the model, then the workshop's checks on their saved outputs (no second call).
 
     A failed request reaches the stock metrics as the failure message (they score it as if it were an answer);
