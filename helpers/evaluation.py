@@ -79,7 +79,8 @@ def start_ray(num_cpus: int | None = None, object_store_mb: int = 300, require_s
     queue behind another's model calls (and one deadlocks fmeval's own summarisation algorithm, whose BERTScore
     actor takes it). Call it after ``helpers.setup()``:
     Ray's workers inherit the environment that points boto3 at the workshop's SageMaker (``require_setup=False``
-    skips that check, for work that needs no AWS call).
+    skips that check, for work that needs no AWS call). Ray binds to the loopback: its services are not reachable
+    from the network, and it does not probe the network (a UDP connect to 8.8.8.8) for the machine's address.
     """
     import ray
     import ray.data  # configures Ray Data's loggers at import: quiet them after
@@ -98,6 +99,7 @@ def start_ray(num_cpus: int | None = None, object_store_mb: int = 300, require_s
             log_to_driver=False,
             logging_level=logging.ERROR,
             configure_logging=True,
+            _node_ip_address="127.0.0.1",  # one machine: never probe the network for this machine's address
         )
         _RAY["started_here"] = True
     _quiet()
@@ -657,11 +659,11 @@ def _run_local(job: Job, runner: Any, config: Any, num_records: int, in_flight: 
     return [output]
 
 
-def _run_aws(job: Job, runner: Any, config: Any, num_records: int) -> list[Any]:  # pragma: no cover - needs AWS
+def _run_aws(job: Job, runner: Any, config: Any, num_records: int) -> list[Any]:
     """Stock algorithms with the model, then the workshop's checks on their saved outputs (no second call).
 
-    A failed request reaches the stock metrics as the failure message (scored low, like a wrong answer); the
-    workshop's checks count it in ``invocation_error``."""
+    A failed request reaches the stock metrics as the failure message (they score it as if it were an answer);
+    the workshop's checks mark it in ``invocation_error``, and :func:`_collect` leaves it out of the scores."""
     from fmeval.constants import MIME_TYPE_JSONLINES
     from fmeval.data_loaders.data_config import DataConfig
     from fmeval.data_loaders.util import get_dataset
@@ -716,15 +718,32 @@ def read_records(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def answered_means(records: pd.DataFrame, names: Sequence[str]) -> dict[str, float | None]:
+    """Each score's mean over the records that were answered (``invocation_error`` 0); None when none was.
+
+    A failed request has no answer to score: fmeval's stock metrics score its failure message as if it were one,
+    and :class:`~helpers.offline_metrics.FusedMetrics` gives it 0, the best value of a lower-is-better score
+    (toxicity, length). Left out, it is counted instead (``failures``, "failed requests"). ``invocation_error``
+    itself stays the share of all records that failed.
+    """
+    failed = records.get(om.INVOCATION_ERROR, pd.Series(0.0, index=records.index)).fillna(0) != 0
+    answered = records[~failed]
+    means: dict[str, float | None] = {}
+    for name in names:
+        if name == om.INVOCATION_ERROR:
+            means[name] = float(failed.mean()) if len(records) else None
+            continue
+        values = pd.to_numeric(answered[name], errors="coerce") if name in answered else pd.Series(dtype=float)
+        mean = values.mean()
+        means[name] = None if pd.isna(mean) else float(mean)
+    return means
+
+
 def _collect(base: CandidateResult, job: Job, outputs: list[Any], seconds: float) -> CandidateResult:
-    scores: dict[str, float | None] = {}
-    categories: dict[str, dict[str, float | None]] = {}
+    names: list[str] = []
     frames = []
     for output in outputs:
-        for score in output.dataset_scores or []:
-            scores[score.name] = score.value
-        for category in output.category_scores or []:
-            categories.setdefault(str(category.name), {}).update({s.name: s.value for s in category.scores})
+        names += [s.name for s in output.dataset_scores or [] if s.name not in names]
         frames.append(read_records(output.output_path))
     records = frames[0]
     for extra in frames[1:]:  # aws: scores of later passes, joined on the record's input
@@ -734,8 +753,11 @@ def _collect(base: CandidateResult, job: Job, outputs: list[Any], seconds: float
     records.insert(0, "id", records["model_input"].map(ids))
     records = records.sort_values("id", kind="stable").reset_index(drop=True)
     base.status, base.error = "evaluated", None
-    base.dataset_scores = scores
-    base.category_scores = {name: categories[name] for name in sorted(categories)}
+    base.dataset_scores = answered_means(records, names)
+    categories = records["category"].astype(str) if "category" in records else pd.Series(dtype=str)
+    base.category_scores = {
+        name: answered_means(records[categories == name], names) for name in sorted(categories.unique())
+    }
     base.records = records
     base.output_path = outputs[0].output_path
     base.failures = {
@@ -897,12 +919,15 @@ def check_rates(result: CandidateResult) -> dict[str, float | None]:
 def bar_measurements(result: CandidateResult) -> dict[str, float | None]:
     """A candidate's numbers named as the quality bar names them (:func:`helpers.selection.measured_for_bar`):
     its mean scores, the rates of Naxt's checks (:func:`check_rates`), ``latency_s`` (median per request) and
-    ``words`` (its longest answer)."""
+    ``words`` (its longest answer); all over the records it answered."""
     from .selection import measured_for_bar
 
     longest = None
-    if result.records is not None and not result.records.empty:
-        longest = float(result.records["model_output"].fillna("").astype(str).str.split().str.len().max())
+    records = result.records
+    if records is not None and om.INVOCATION_ERROR in records:
+        records = records[records[om.INVOCATION_ERROR].fillna(0) == 0]  # a failure message is not an answer
+    if records is not None and not records.empty:
+        longest = float(records["model_output"].fillna("").astype(str).str.split().str.len().max())
     return measured_for_bar(result.dataset_scores, latency_s=result.latency_p50_s, words=longest, **check_rates(result))
 
 
