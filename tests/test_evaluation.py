@@ -4,6 +4,7 @@ fmeval run through Ray with an endpoint that fails for some records."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from string import Template
 
@@ -363,7 +364,7 @@ def test_runner_probe_and_candidates_against_a_local_endpoint(tmp_path: Path) ->
         assert text.startswith("[invocation failed] ") and "ModelError" in text
         lines = [json.loads(x) for f in (tmp_path / "timings").glob("*.jsonl") for x in f.read_text().splitlines()]
         assert [line["error"] is None for line in lines] == [True, False] and lock.exists()
-        assert ev._latency_p50(tmp_path / "timings") == round(lines[0]["latency_s"], 3)
+        assert ev.results._latency_p50(tmp_path / "timings") == round(lines[0]["latency_s"], 3)
         rebuilt = pickle_roundtrip(runner)
         assert rebuilt.predict("Ana sends the forms by March 3 to Ben.")[0]
 
@@ -429,8 +430,8 @@ def test_evaluate_all_gives_jobs_of_one_model_one_lock_and_never_raises(tmp_path
         priorities[endpoint_name] = priority
         raise RuntimeError(f"endpoint {endpoint_name} is gone")
 
-    monkeypatch.setattr(ev, "make_runner", fake_make_runner)
-    monkeypatch.setattr(ev, "bertscore_actor", lambda: None)
+    monkeypatch.setattr(ev.run, "make_runner", fake_make_runner)
+    monkeypatch.setattr(ev.run, "bertscore_actor", lambda: None)
     records = pd.DataFrame([{"id": "c1", "transcript": "T", "reference_summary": "R", "channel": "call"}])
     eval_set = ev.build_eval_set("summary", records)
     jobs = [
@@ -470,7 +471,7 @@ def test_file_lock_makes_requests_take_turns(tmp_path: Path) -> None:
     spans = []
 
     def hold() -> None:
-        with ev._file_lock(str(tmp_path / "m.lock")):
+        with ev.runner._file_lock(str(tmp_path / "m.lock")):
             start = time.perf_counter()
             time.sleep(0.2)
             spans.append((start, time.perf_counter()))
@@ -486,18 +487,42 @@ def test_file_lock_makes_requests_take_turns(tmp_path: Path) -> None:
     order = []
 
     def wait(name: str, priority: int) -> None:
-        with ev._file_lock(str(tmp_path / "m.lock"), priority):
+        with ev.runner._file_lock(str(tmp_path / "m.lock"), priority):
             order.append(name)
 
-    with ev._file_lock(str(tmp_path / "m.lock")):  # both wait while this holds the lock
+    with ev.runner._file_lock(str(tmp_path / "m.lock")):  # both wait while this holds the lock
         late = threading.Thread(target=wait, args=("low priority", 4))
         early = threading.Thread(target=wait, args=("first", 0))
         late.start()
         time.sleep(0.1)
         early.start()
-        time.sleep(0.1)
+        time.sleep(0.5)  # time for both to be waiting, even on a loaded machine
     early.join()
     late.join()
     assert order == ["first", "low priority"]
-    with ev._file_lock(""):  # no path, no lock
+    with ev.runner._file_lock(""):  # no path, no lock
         pass
+
+
+def test_accuracy_algorithm_is_fmevals_stock_one_on_aws(tmp_path: Path, monkeypatch) -> None:
+    """Notebook 03 calls ``algorithm.evaluate(...)`` as fmeval's README does: the stock algorithm on AWS, the
+    offline variant (same call) in local mode; the stock ones save where EVAL_RESULTS_PATH says."""
+    import inspect
+
+    import fmeval_stand_ins as stand_ins
+
+    # importing a stock algorithm loads BERTScore (a default argument): only its download is a stand-in here
+    stand_ins.patch_this_process(monkeypatch, stand_ins.write_nltk_data(tmp_path / "nltk"), tmp_path / "contacts")
+    from fmeval.eval_algorithms.qa_accuracy import QAAccuracy
+    from fmeval.eval_algorithms.summarization_accuracy import SummarizationAccuracy
+
+    monkeypatch.delenv("EVAL_RESULTS_PATH", raising=False)
+    assert isinstance(ev.accuracy_algorithm("summary", "aws", tmp_path / "s"), SummarizationAccuracy)
+    assert isinstance(ev.accuracy_algorithm("chatbot", "aws", tmp_path / "c"), QAAccuracy)
+    assert os.environ["EVAL_RESULTS_PATH"] == str(tmp_path / "c") and (tmp_path / "c").is_dir()
+    local = ev.accuracy_algorithm("chatbot", "local", tmp_path / "l")
+    assert isinstance(local, ev.OfflineAccuracy) and local.eval_name == "qa_accuracy_offline"
+    stock = list(inspect.signature(QAAccuracy.evaluate).parameters)[1:6]
+    assert list(inspect.signature(local.evaluate).parameters) == stock  # model, dataset_config, prompt_template, ...
+    with pytest.raises(ValueError, match="use_case"):
+        ev.accuracy_algorithm("poem", "local", tmp_path)

@@ -488,7 +488,12 @@ def test_fmeval_qa_accuracy_with_the_jumpstart_model_runner(ctx, fmeval_offline,
             target_output_location="answer",
         )
         eval_output = QAAccuracy(QAAccuracyConfig(target_output_delimiter="<OR>")).evaluate(
-            model=model_runner, dataset_config=config, prompt_template="$model_input", save=True
+            # Mistral Instruct's chat template around the question, as its JumpStart example writes it: TGI reads
+            # `inputs` as written, and a bare question gets a bare continuation
+            model=model_runner,
+            dataset_config=config,
+            prompt_template="<s>[INST] $model_input [/INST]",
+            save=True,
         )[0]
     finally:
         predictor.delete_model()
