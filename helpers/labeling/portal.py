@@ -1,116 +1,24 @@
-"""Ground Truth custom worker task templates, and the worker's side of a labeling job (notebook 06).
+"""The worker portal: its address, and (local mode only) a worker's side of a labeling job.
 
-* :func:`render_template` renders a worker task template with Ground Truth's rules: Liquid, every value HTML-escaped
-  unless told otherwise (``skip_autoescape``), and Ground Truth's filters ``escape``, ``escape_once``,
-  ``skip_autoescape``, ``to_json`` and ``grant_read_access``. The local SageMaker renders tasks with it; notebooks
-  preview a template with :func:`preview_html` (the same, without the page's scripts). The task input is ``task.input`` in the template: the manifest line itself, or
-  what a pre-annotation Lambda returned as ``taskInput``.
-* :func:`portal_url` turns ``SubDomain`` (from ``DescribeWorkteam`` or ``DescribeWorkforce``) into the worker
-  portal's address.
-* Local mode only: :func:`next_task` takes the next task of a job for a worker, as the portal's "Start working"
-  does; :func:`submit_answer` posts an answer to the task's submit path, the one the page's ``crowd-form`` posts to;
-  :func:`labeling_form` is an ipywidgets form that does both. On AWS, workers sign in to the portal with the
-  invitation they receive; nothing here is used there.
+:func:`portal_url` turns ``SubDomain`` (from ``DescribeWorkteam`` or ``DescribeWorkforce``) into the worker portal's
+address. Local mode only: :func:`next_task` takes the next task of a job for a worker, as the portal's "Start
+working" does; :func:`submit_answer` posts an answer to the task's submit path, the one the page's ``crowd-form``
+posts to. On AWS, workers sign in to the portal with the invitation they receive; nothing here is used there.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-CROWD_ELEMENTS_URL = "https://assets.crowd.aws/crowd-html-elements.js"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
-class TemplateError(ValueError):
-    """A worker task template that Liquid cannot parse or render; the message names the line."""
-
-
-# ------------------------------------------------------------------------------------------ templates
-def liquid_environment(grant_read_access: Callable[[str], str] | None = None) -> Any:
-    """A Liquid environment with Ground Truth's rules: autoescape on, and Ground Truth's extra filters.
-
-    ``grant_read_access`` turns an ``s3://`` URI into a short-lived HTTPS URL (a presigned URL); without it the
-    filter leaves the URI as it is.
-    """
-    from liquid import Environment
-    from markupsafe import Markup
-
-    env = Environment(autoescape=True)
-
-    def to_json(value: Any) -> Markup:
-        return Markup(json.dumps(value, ensure_ascii=False, default=str))
-
-    def skip_autoescape(value: Any) -> Markup:
-        return Markup("" if value is None else str(value))
-
-    def read_access(value: Any) -> str:
-        text = "" if value is None else str(value)
-        return grant_read_access(text) if grant_read_access and text.startswith("s3://") else text
-
-    env.filters["to_json"] = to_json
-    env.filters["skip_autoescape"] = skip_autoescape
-    env.filters["grant_read_access"] = read_access
-    return env
-
-
-def parse_template(text: str, grant_read_access: Callable[[str], str] | None = None) -> Any:
-    """Parse a worker task template; raise :class:`TemplateError` (with the line, where Liquid or a look at each
-    ``{{ ... }}`` finds it) when it does not parse."""
-    from liquid.exceptions import LiquidError
-
-    env = liquid_environment(grant_read_access)
-    try:
-        return env.from_string(text)
-    except LiquidError as exc:
-        message = _one_line(exc)
-        if exc.context() is None:  # Liquid gave no position: find the first output statement that fails alone
-            for match in re.finditer(r"{{.*?}}", text, re.S):
-                try:
-                    env.from_string(match.group(0))
-                except LiquidError:
-                    line = text.count("\n", 0, match.start()) + 1
-                    message += f" -> line {line}: {match.group(0)!r}"
-                    break
-        raise TemplateError(f"the worker task template does not parse: {message}") from None
-
-
-def render_template(
-    template: str | Any, task_input: dict[str, Any], grant_read_access: Callable[[str], str] | None = None
-) -> str:
-    """Render a worker task template (text or parsed) for one task, with ``task.input`` = ``task_input``."""
-    from liquid.exceptions import LiquidError
-
-    parsed = parse_template(template, grant_read_access) if isinstance(template, str) else template
-    try:
-        return parsed.render(task={"input": task_input})
-    except LiquidError as exc:
-        raise TemplateError(f"the worker task template cannot be rendered: {_one_line(exc)}") from None
-
-
-def preview_html(template: str | Any, task_input: dict[str, Any]) -> str:
-    """A task rendered with Ground Truth's rules for display in a notebook, without its ``<script>`` elements: AWS's
-    ``crowd-html-elements.js`` is not loaded there (nothing is fetched), so the ``crowd-*`` elements show as their
-    text. The worker portal shows the whole page."""
-    return _without_scripts(render_template(template, task_input))
-
-
-def _one_line(exc: Exception) -> str:
-    """Liquid's error with its location, on one line."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    where = next((line for line in lines if line.startswith("->")), "")
-    return f"{lines[0] if lines else exc.__class__.__name__} {where}".strip()
-
-
-# ------------------------------------------------------------------------------------------ the portal
 def portal_url(subdomain: str) -> str:
     """The worker portal's address from ``SubDomain``: ``https://`` for AWS's portal domain, ``http://`` for the
     local SageMaker's portal on this machine."""
@@ -309,68 +217,3 @@ def radio_answer(task: Task, chosen_value: str) -> dict[str, dict[str, bool]]:
         if button.group == chosen.group:
             answer.setdefault(button.name, {})[button.value or "on"] = button is chosen
     return answer
-
-
-def labeling_form(task: Task, on_submit: Callable[[dict[str, Any]], None] | None = None) -> Any:
-    """An ipywidgets form for one task of the local portal: the rendered task (text only: the page's scripts do not
-    run in a notebook), a text box per ``crowd-text-area`` (with its preset), a choice per ``crowd-radio-group``
-    and a slider per ``crowd-slider``. Submit posts the answer to the task's submit path, like the page does."""
-    import time
-
-    import ipywidgets as widgets
-
-    accepted = time.monotonic()
-    inputs: list[tuple[FormField, Any]] = []
-    rows: list[Any] = [widgets.HTML(_without_scripts(task.template_html))]
-    groups_done: set[int | None] = set()
-    for item in task.fields:  # in the page's order
-        if item.element == "crowd-text-area":
-            box = widgets.Textarea(value=item.value or "", layout=widgets.Layout(width="100%", height="12em"))
-            inputs.append((item, box))
-            rows += [widgets.Label(item.attributes.get("label") or item.name), box]
-        elif item.element == "crowd-radio-button" and item.group not in groups_done:
-            groups_done.add(item.group)
-            buttons = [b for b in task.radio_buttons() if b.group == item.group]
-            choice = widgets.RadioButtons(
-                options=[(b.text or b.value or "on", b.value or "on") for b in buttons], value=None
-            )
-            inputs.append((item, choice))
-            rows.append(choice)
-        elif item.element == "crowd-slider":
-            lo, hi = float(item.attributes.get("min", 0)), float(item.attributes.get("max", 100))
-            step = float(item.attributes.get("step", 1))
-            slider = widgets.FloatSlider(value=float(item.value or lo), min=lo, max=hi, step=step)
-            inputs.append((item, slider))
-            rows += [widgets.Label(item.name), slider]
-    button = widgets.Button(description="Submit", button_style="primary")
-    output = widgets.Output()
-
-    def submit(_: Any) -> None:
-        answer: dict[str, Any] = {}
-        for item, widget in inputs:
-            if item.element == "crowd-radio-button":
-                if widget.value is not None:
-                    answer.update(radio_answer(task, widget.value))
-            elif item.element == "crowd-slider":
-                answer[item.name] = widget.value
-            else:
-                answer[item.name] = widget.value
-        with output:
-            output.clear_output()
-            try:
-                reply = submit_answer(task, answer, time.monotonic() - accepted)
-            except PortalError as exc:
-                print(f"Not submitted: {exc}")
-                return
-            button.disabled = True
-            print(f"Submitted task {task.assignment_id} of {task.job} as {task.worker}.")
-        if on_submit:
-            on_submit(reply)
-
-    button.on_click(submit)
-    return widgets.VBox([*rows, button, output])
-
-
-def _without_scripts(fragment: str) -> str:
-    """An HTML fragment without its ``<script>`` elements (an ipywidgets HTML widget shows markup only)."""
-    return re.sub(r"(?is)<script\b.*?</script>", "", fragment) or html.escape("(empty task)")
