@@ -19,28 +19,25 @@ TGI_MODEL = "huggingface-llm-mistral-7b-instruct"
 LMI_MODEL = "meta-textgeneration-llama-3-2-1b-instruct"
 
 
-def _deploy(ctx, model_id: str):
+def _deployed(ctx, model_id: str):
+    """Deploy a JumpStart model, hand (model, predictor) to the tests, delete what was deployed."""
     from sagemaker.jumpstart.model import JumpStartModel
 
     model = JumpStartModel(model_id=model_id, role=ctx.role, sagemaker_session=ctx.session)
     predictor = model.deploy(accept_eula=True, endpoint_name=f"test-docs-{uuid.uuid4().hex[:8]}", tags=ctx.tags)
-    return model, predictor
+    yield model, predictor
+    predictor.delete_model()
+    predictor.delete_endpoint()
 
 
 @pytest.fixture(scope="module")
 def lmi(ctx):
-    model, predictor = _deploy(ctx, LMI_MODEL)
-    yield model, predictor
-    predictor.delete_model()
-    predictor.delete_endpoint()
+    yield from _deployed(ctx, LMI_MODEL)
 
 
 @pytest.fixture(scope="module")
 def tgi(ctx):
-    model, predictor = _deploy(ctx, TGI_MODEL)
-    yield model, predictor
-    predictor.delete_model()
-    predictor.delete_endpoint()
+    yield from _deployed(ctx, TGI_MODEL)
 
 
 def test_every_jumpstart_example_payload_is_answered(lmi):
