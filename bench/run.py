@@ -104,7 +104,8 @@ def _unique(text: str, i: int) -> str:
 
 def _first_token_s(runtime, endpoint: str, text: str) -> float:
     """Seconds to the first streamed event of InvokeEndpointWithResponseStream."""
-    body = {"inputs": text, "parameters": {"max_new_tokens": NEW_TOKENS}}
+    # the Messages API, so that the prompt is in the model's chat template (a bare `inputs` is read without one)
+    body = {"messages": [{"role": "user", "content": text}], "max_tokens": NEW_TOKENS, "stream": True}
     start = time.perf_counter()
     response = runtime.invoke_endpoint_with_response_stream(
         EndpointName=endpoint, Body=json.dumps(body), ContentType="application/json"

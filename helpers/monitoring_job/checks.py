@@ -80,12 +80,27 @@ def prompt_text(body: str, content_type: str = "application/json") -> tuple[str,
         raise CaptureFormatError("endpointInput is not valid JSON") from None
     if isinstance(request, dict) and isinstance(request.get("inputs"), str):
         params = request.get("parameters") or {}
-        return request["inputs"], params.get("max_new_tokens") if isinstance(params, dict) else None
+        return _user_turn(request["inputs"]), params.get("max_new_tokens") if isinstance(params, dict) else None
     if isinstance(request, dict) and isinstance(request.get("messages"), list):
         users = [m.get("content", "") for m in request["messages"] if isinstance(m, dict) and m.get("role") == "user"]
         if users:
             return str(users[-1]), request.get("max_tokens")
     raise CaptureFormatError("endpointInput has neither 'inputs' (TGI/LMI) nor user 'messages'")
+
+
+# The last user turn of a prompt written in an instruct model's chat template (ChatML, Llama 3, Gemma, Zephyr and
+# Phi-3, Llama 2 and Mistral's [INST]): what the user asked, without the template's markup and system line.
+_USER_TURN = re.compile(
+    r"(?:<\|im_start\|>user|<\|start_header_id\|>user<\|end_header_id\|>|<start_of_turn>user|<\|user\|>|\[INST\])"
+    r"\s*(?:<<SYS>>.*?<</SYS>>\s*)?(.*?)\s*(?:<\|im_end\|>|<\|eot_id\|>|<end_of_turn>|</s>|<\|end\|>|\[/INST\]|$)",
+    re.S,
+)
+
+
+def _user_turn(inputs: str) -> str:
+    """A TGI/LMI ``inputs`` as the user wrote it: its last user turn when it carries a chat template, else as is."""
+    turns = _USER_TURN.findall(inputs)
+    return turns[-1] if turns else inputs
 
 
 def answer_text(payload: Any, prompt: str = "") -> str:
