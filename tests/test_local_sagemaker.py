@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -451,67 +450,6 @@ def test_fmeval_jumpstart_model_runner_reads_the_local_catalogue(ctx, monkeypatc
         predictor.delete_endpoint()
     assert isinstance(output, str) and output.strip()
     assert contacted and all(address[0] in ("127.0.0.1", "::1") for address in contacted)
-
-
-def test_fmeval_qa_accuracy_with_the_jumpstart_model_runner(ctx, fmeval_offline, tmp_path, monkeypatch):
-    """A stock algorithm with fmeval's JumpStartModelRunner, as fmeval's README and the AWS docs write it: QAAccuracy
-    asks a local endpoint from Ray's workers (each builds its own runner, from the local JumpStart catalogue) and
-    scores the answers; only its downloads are stand-ins (conftest's ``fmeval_offline``), nothing else is
-    contacted."""
-    import fmeval_stand_ins as stand_ins
-    from fmeval.constants import MIME_TYPE_JSONLINES
-    from fmeval.data_loaders.data_config import DataConfig
-    from fmeval.eval_algorithms.qa_accuracy import QAAccuracy, QAAccuracyConfig
-    from fmeval.model_runners.sm_jumpstart_model_runner import JumpStartModelRunner
-
-    from helpers import evaluation as ev
-    from helpers import offline_metrics as om
-
-    questions = [
-        ("Where can I get IT help in person?", "At an IT Service Point, on floor 3 of every Naxt office."),
-        ("How do I order a second monitor?", "Open NaxtHelp, choose Hardware and select the monitor."),
-        ("Who approves a second monitor?", "Your line manager<OR>your manager"),
-    ]
-    dataset = tmp_path / "naxt_qa.jsonl"
-    dataset.write_text("".join(json.dumps({"question": q, "answer": a}) + "\n" for q, a in questions))
-    monkeypatch.setenv("EVAL_RESULTS_PATH", str(tmp_path / "results"))
-    predictor = _deploy(ctx, TGI_MODEL)
-    try:
-        model_runner = JumpStartModelRunner(
-            endpoint_name=predictor.endpoint_name, model_id=TGI_MODEL, model_version="*"
-        )
-        config = DataConfig(
-            dataset_name="naxt_qa",
-            dataset_uri=str(dataset),
-            dataset_mime_type=MIME_TYPE_JSONLINES,
-            model_input_location="question",
-            target_output_location="answer",
-        )
-        eval_output = QAAccuracy(QAAccuracyConfig(target_output_delimiter="<OR>")).evaluate(
-            # Mistral Instruct's chat template around the question, as its JumpStart example writes it: TGI reads
-            # `inputs` as written, and a bare question gets a bare continuation
-            model=model_runner,
-            dataset_config=config,
-            prompt_template="<s>[INST] $model_input [/INST]",
-            save=True,
-        )[0]
-    finally:
-        predictor.delete_model()
-        predictor.delete_endpoint()
-    scores = {score.name: score.value for score in eval_output.dataset_scores}
-    assert set(scores) == {*om.QA_ACCURACY_SCORE_NAMES, "bertscore"}
-    records = ev.read_records(eval_output.output_path)
-    assert len(records) == 3 and records.model_output.str.strip().str.len().gt(0).all()
-    # fmeval's own word scores, on the endpoint's answers (the best over the <OR> alternatives)
-    expected = [max(om.qa_scores(o, t)["f1_score"] for t in a.split("<OR>"))
-                for o, a in zip(records.model_output, records.target_output, strict=True)]  # fmt: skip
-    assert list(records.f1_score) == pytest.approx(expected)
-    assert scores["f1_score"] == pytest.approx(sum(expected) / 3)
-    assert scores["bertscore"] == pytest.approx(records.bertscore.mean())
-    contacts = stand_ins.contacted(fmeval_offline)
-    assert contacts and not [c for c in contacts if c["refused"]]
-    assert {c["host"] for c in contacts} <= {"127.0.0.1", "::1", "localhost"}
-    assert {c["pid"] for c in contacts} - {os.getpid()}  # Ray's workers asked the endpoint, under the guard
 
 
 def test_endpoints_take_time_to_create_update_and_delete(ctx, clients):

@@ -53,6 +53,10 @@ def connect() -> dict[str, Any]:
     import sagemaker
 
     sdk_patches.patch_sdk(config.url(port))
+    from ..evaluation.algorithms import run_stages_with
+    from .fused_pipeline import fused
+
+    run_stages_with(fused)  # local evaluations: fmeval's transforms in one Ray stage, several records in flight
     boto_session = boto3.Session(region_name=region)
     boto3.setup_default_session(region_name=region)
     for events in (boto_session.events, boto3.DEFAULT_SESSION.events):

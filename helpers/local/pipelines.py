@@ -559,16 +559,14 @@ class Execution:
         return {k: v for k, v in answer.items() if v is not None}
 
     def summary(self) -> dict[str, Any]:
-        """A ``PipelineExecutionSummary``."""
-        answer = {
-            "PipelineExecutionArn": self.arn,
-            "StartTime": self.start_time,
-            "PipelineExecutionStatus": self.pipeline_execution_status,
-            "PipelineExecutionDescription": self.pipeline_execution_description,
-            "PipelineExecutionDisplayName": self.pipeline_execution_display_name,
-            "PipelineExecutionFailureReason": self.pipeline_execution_failure_reason,
-        }
-        return {k: v for k, v in answer.items() if v is not None}
+        """A ``PipelineExecutionSummary``: the members botocore's model gives that shape, read from :meth:`describe`
+        (where the failure reason is ``FailureReason``) and the execution's ``StartTime``."""
+        from .validation import service_model
+
+        described = self.describe()
+        described.update(StartTime=self.start_time, PipelineExecutionFailureReason=described.get("FailureReason"))
+        members = service_model("sagemaker").shape_for("PipelineExecutionSummary").members
+        return {name: described[name] for name in members if described.get(name) is not None}
 
     def rows(self, descending: bool = True) -> list[dict[str, Any]]:
         """The steps started so far, newest first unless ``descending`` is False."""
