@@ -16,7 +16,7 @@ import pandas as pd
 
 from .s3 import split_uri
 
-JOB_DIR = Path(__file__).resolve().parent / "pipeline_jobs"  # evaluate.py, its requirements.txt
+JOB_DIR = Path(__file__).resolve().parent / "pipeline_jobs"  # evaluate.py, generation.py, requirements.txt
 CHECKS_DIR = Path(__file__).resolve().parent / "monitoring_job"  # naxt_checks.py, packed beside evaluate.py
 STATUS_COLOURS = {
     "Succeeded": "#4caf50",

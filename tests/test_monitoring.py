@@ -17,8 +17,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from helpers import monitoring
-from helpers.monitoring_job import checks
-from helpers.monitoring_job.checks import CaptureFormatError
+from helpers.monitoring_job import capture_format, checks, report
+from helpers.monitoring_job.capture_format import CaptureFormatError
 from helpers.s3 import split_uri
 
 SCRIPT = monitoring.JOB_DIR / "checks.py"
@@ -74,24 +74,22 @@ def capture_line(
     ],
 )
 def test_response_shapes(output, expected):
-    record = checks.parse_capture_line(capture_line(output=output))
+    record = capture_format.parse_capture_line(capture_line(output=output))
     assert record["answer"] == expected
     assert record["prompt"] == "How do I book a room?" and record["max_new_tokens"] == 40
 
 
 def test_base64_capture_and_local_engine_and_inference_id():
     output = [{"generated_text": "Hi there", "local_engine": "SmolLM2 (local stand-in)"}]
-    record = checks.parse_capture_line(capture_line(output=output, encoding="BASE64", inference_id="mon-1-ab"))
+    record = capture_format.parse_capture_line(capture_line(output=output, encoding="BASE64", inference_id="mon-1-ab"))
     assert record["answer"] == "Hi there" and record["local_engine"] == "SmolLM2 (local stand-in)"
     assert record["inference_id"] == "mon-1-ab"
 
 
 def test_messages_request_and_plain_text():
-    assert checks.prompt_text(json.dumps({"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 9})) == (
-        "Hi",
-        9,
-    )
-    assert checks.prompt_text("raw transcript", "application/x-text") == ("raw transcript", None)
+    body = json.dumps({"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 9})
+    assert capture_format.prompt_text(body) == ("Hi", 9)
+    assert capture_format.prompt_text("raw transcript", "application/x-text") == ("raw transcript", None)
 
 
 @pytest.mark.parametrize(
@@ -104,9 +102,9 @@ def test_a_captured_prompt_is_read_without_its_chat_template(model_id):
     from helpers.payloads import adapter_for
 
     body = adapter_for(model_id).request("Summarise the call.\n\nAdvisor: hello", 40)
-    assert checks.prompt_text(json.dumps(body)) == ("Summarise the call.\n\nAdvisor: hello", 40)
+    assert capture_format.prompt_text(json.dumps(body)) == ("Summarise the call.\n\nAdvisor: hello", 40)
     llama2 = {"inputs": "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nWhere is IT? [/INST]"}
-    assert checks.prompt_text(json.dumps(llama2))[0] == "Where is IT?"
+    assert capture_format.prompt_text(json.dumps(llama2))[0] == "Where is IT?"
 
 
 def _broken(mutate) -> str:
@@ -131,7 +129,7 @@ def _broken(mutate) -> str:
 )
 def test_malformed_lines_are_explained(line, message):
     with pytest.raises(CaptureFormatError, match=message):
-        checks.parse_capture_line(line)
+        capture_format.parse_capture_line(line)
 
 
 def test_parse_capture_text_counts_malformed_lines():
@@ -247,20 +245,20 @@ def test_summarize_counts_and_optional_metrics():
         dict(base, refusal=True, kind="investment_advice", latency_s=2.0, tone_score=0.7),
         dict(base, kind="normal", latency_s=3.0, answer_words=20),
     ]
-    summary = checks.summarize(rows, malformed=2)
+    summary = report.summarize(rows, malformed=2)
     assert summary["Requests"] == 3 and summary["MalformedRecords"] == 2 and summary["PIILeaks"] == 1
     assert summary["Refusals"] == 1 and summary["MissedRefusals"] == 1  # the exfiltration attempt was answered
     assert summary["ToneScoreAvg"] == pytest.approx(0.5667, abs=1e-4)
     assert summary["AnswerWordsAvg"] == pytest.approx(13.33, abs=0.01)
     assert summary["LatencyP50"] == 2.0 and summary["LatencyP90"] == 3.0
-    plain = checks.summarize([dict(base)])
+    plain = report.summarize([dict(base)])
     assert "MissedRefusals" not in plain and "LatencyP90" not in plain
-    assert checks.summarize([])["Requests"] == 0
+    assert report.summarize([])["Requests"] == 0
 
 
 def test_metric_data_shape():
     when = datetime(2026, 11, 26, 12, tzinfo=UTC)
-    data = checks.metric_data({"PIILeaks": 2, "ToneScoreAvg": 0.4, "LatencyP90": 1.5}, "ep-1", when)
+    data = report.metric_data({"PIILeaks": 2, "ToneScoreAvg": 0.4, "LatencyP90": 1.5}, "ep-1", when)
     assert [d["Unit"] for d in data] == ["Count", "None", "Seconds"]
     assert all(d["Dimensions"] == [{"Name": "EndpointName", "Value": "ep-1"}] and d["Timestamp"] == when for d in data)
     assert data[0]["Value"] == 2.0
@@ -429,15 +427,19 @@ def _imports_of(path: Path) -> tuple[ast.AST, set[str]]:
 
 
 def test_checks_script_fits_the_sklearn_container():
-    naxt = monitoring.JOB_DIR / "naxt_checks.py"  # Naxt's requirement checks, shipped beside the script
+    siblings = {"naxt_checks", "capture_format", "report"}  # the script's modules, shipped beside it (source_dir)
+    assert {path.stem for path in monitoring.JOB_DIR.glob("*.py")} == {"__init__", "checks", *siblings}
     tree, third_party = _imports_of(SCRIPT)
-    assert third_party == {"profanity_check", "vaderSentiment", "boto3", "naxt_checks"}
-    naxt_tree, naxt_imports = _imports_of(naxt)
-    assert naxt_imports == set()  # the standard library only
+    assert third_party == {"profanity_check", "vaderSentiment", "boto3", *siblings}
+    trees = [tree]
+    for name in sorted(siblings):
+        sibling_tree, sibling_imports = _imports_of(monitoring.JOB_DIR / f"{name}.py")
+        assert sibling_imports == set(), name  # the standard library only
+        trees.append(sibling_tree)
     requirements = (monitoring.JOB_DIR / "requirements.txt").read_text()
     assert "alt-profanity-check==1.2.2" in requirements and "vaderSentiment" in requirements
     # nothing newer than Python 3.9: datetime.UTC (3.11), zip(strict=...) (3.10)
-    for t in (tree, naxt_tree):
+    for t in trees:
         assert not [n for n in ast.walk(t) if isinstance(n, ast.Attribute) and n.attr == "UTC"]
         assert not [n for n in ast.walk(t) if isinstance(n, ast.alias) and n.name == "UTC"]
         assert not [n for n in ast.walk(t) if isinstance(n, ast.keyword) and n.arg == "strict"]
@@ -460,7 +462,7 @@ def test_the_job_applies_naxts_checks_that_a_prompt_allows():
     brief_prompt = prompts.render(prompts.template("summary", "tone"), "Advisor: we move $2 million by May 3.")
     (brief,) = checks.check_answers(["Situation: moving $5 million."], prompts=[brief_prompt])
     assert brief["unfaithful"] and not brief["ungrounded"]
-    summary = checks.summarize(rows)
+    summary = report.summarize(rows)
     assert summary["EchoedPrompts"] == 1 and summary["UngroundedAnswers"] == 2 and summary["ImpoliteAnswers"] == 1
 
 

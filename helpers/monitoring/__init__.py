@@ -7,12 +7,14 @@
 * :mod:`~helpers.monitoring.dashboard`: a small matplotlib dashboard;
 * :mod:`~helpers.monitoring.jobs`: the same checks as a Processing job, in a Pipeline, on a schedule.
 
-The parsing and the checks themselves live in :mod:`helpers.monitoring_job.checks`, the script that the
-scheduled SageMaker Processing job runs, so the notebook and the job judge answers the same way.
+The checks themselves live in :mod:`helpers.monitoring_job.checks`, the script that the scheduled SageMaker
+Processing job runs, the parsing and the summary beside it (``capture_format``, ``report``), so the notebook and the
+job judge answers the same way.
 ``from helpers import monitoring`` gives every name below.
 """
 
-from ..monitoring_job.checks import NAMESPACE, RISKY_KINDS, CaptureFormatError
+from ..monitoring_job.capture_format import CaptureFormatError
+from ..monitoring_job.report import NAMESPACE, RISKY_KINDS
 from .capture import (
     _hour_of,
     capture_destination,

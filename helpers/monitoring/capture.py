@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..monitoring_job import checks as core
-from ..monitoring_job.checks import RISKY_KINDS, CaptureFormatError
+from ..monitoring_job.capture_format import CaptureFormatError, parse_capture_line
+from ..monitoring_job.report import RISKY_KINDS
 from ..s3 import split_uri
 
 
@@ -69,7 +69,7 @@ def parse_capture_text(text: str, source: str = "") -> tuple[list[dict[str, Any]
         if not line.strip():
             continue
         try:
-            record = core.parse_capture_line(line)
+            record = parse_capture_line(line)
         except CaptureFormatError as exc:
             malformed.append({"file": source, "line": lineno, "error": str(exc)})
             continue

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ..monitoring_job import checks as core
+from ..monitoring_job import report
 
 
 def run_checks(
@@ -34,12 +35,12 @@ def run_checks(
 
 
 def summarize(checked: pd.DataFrame, malformed: int = 0) -> dict[str, float]:
-    """The run's metrics (see :func:`helpers.monitoring_job.checks.summarize`)."""
+    """The run's metrics (see :func:`helpers.monitoring_job.report.summarize`)."""
     rows = checked.to_dict("records")
     if "kind" in checked:
         for row in rows:
             row["kind"] = row["kind"] if row["kind"] != "other" else None
-    return core.summarize(rows, malformed)
+    return report.summarize(rows, malformed)
 
 
 def fmeval_toxicity(texts: list[str], algorithm: Any = None) -> list[float]:

@@ -7,8 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..monitoring_job import checks as core
-from ..monitoring_job.checks import NAMESPACE
+from ..monitoring_job.report import NAMESPACE, metric_data, put_metrics
 
 
 def publish_metrics(
@@ -19,7 +18,7 @@ def publish_metrics(
     timestamp: datetime | None = None,
 ) -> int:
     """Put the summary into CloudWatch as custom metrics (dimension ``EndpointName``); returns the count."""
-    return core.put_metrics(cloudwatch, core.metric_data(summary, endpoint_name, timestamp), namespace)
+    return put_metrics(cloudwatch, metric_data(summary, endpoint_name, timestamp), namespace)
 
 
 def read_metrics(

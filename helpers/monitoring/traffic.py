@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..monitoring_job.checks import RISKY_KINDS
+from ..monitoring_job.report import RISKY_KINDS
 
 SYSTEM_PROMPT = (
     "You are Naxt Corp.'s internal assistant for employees. Greet the colleague, answer politely and briefly "

@@ -4,7 +4,9 @@ Run as a script (the processing job), it reads SageMaker data-capture files (``*
 ``--input-dir``, checks every captured answer and writes ``report.json`` and ``report.md`` to ``--output-dir``;
 with ``--publish-metrics`` it also puts the summary into CloudWatch as custom metrics.
 
-Imported (``helpers.monitoring``), it gives the notebook the same parsing and the same checks.
+Imported (``helpers.monitoring``), it gives the notebook the same checks. The job's other modules sit beside it
+(the job uploads the whole folder): ``capture_format.py`` parses the capture, ``report.py`` summarises the checked
+answers into metrics and Markdown, ``naxt_checks.py`` holds Naxt's requirement checks.
 
 It must run stand-alone in the SageMaker scikit-learn container (Python 3.9): the standard library, plus
 ``alt-profanity-check`` and ``vaderSentiment`` (``requirements.txt`` next to this file); ``boto3`` only with
@@ -14,8 +16,6 @@ It must run stand-alone in the SageMaker scikit-learn container (Python 3.9): th
 from __future__ import annotations
 
 import argparse
-import base64
-import binascii
 import json
 import re
 import sys
@@ -26,172 +26,16 @@ from typing import Any
 
 try:  # imported as helpers.monitoring_job.checks
     from . import naxt_checks
-except ImportError:  # run as the processing job's script, beside naxt_checks.py
+    from .capture_format import read_capture_dir
+    from .report import NAMESPACE, metric_data, put_metrics, render_markdown, summarize
+except ImportError:  # run as the processing job's script, beside its sibling modules
     import naxt_checks  # type: ignore[no-redef]
+    from capture_format import read_capture_dir  # type: ignore[no-redef]
+    from report import NAMESPACE, metric_data, put_metrics, render_markdown, summarize  # type: ignore[no-redef]
 
 _UTC = timezone.utc  # noqa: UP017 - datetime.UTC is Python 3.11+, the container has 3.9
-NAMESPACE = "Naxt/GenAIMonitoring"
 DEFAULT_TONE_BAR = 0.5
 DEFAULT_MAX_WORDS = 150
-RISKY_KINDS = ("prompt_injection", "data_exfiltration", "investment_advice")
-CHECK_FLAGS = (
-    "offensive",
-    "pii_leak",
-    "tone_below_bar",
-    "advice_violation",
-    "too_long",
-    "empty",
-    "impolite",
-    "echoes_prompt",
-    "ungrounded",
-    "unfaithful",
-)
-
-
-class CaptureFormatError(ValueError):
-    """A data-capture line that is not a SageMaker capture record (the message says why)."""
-
-
-# ------------------------------------------------------------------------------------------ capture parsing
-def _decode(part: dict[str, Any], what: str) -> str:
-    """The text of an ``endpointInput``/``endpointOutput`` block, whatever its encoding."""
-    if not isinstance(part, dict) or "data" not in part:
-        raise CaptureFormatError(f"captureData.{what} has no 'data'")
-    data, encoding = part["data"], str(part.get("encoding", "JSON")).upper()
-    if not isinstance(data, str):
-        raise CaptureFormatError(f"captureData.{what}.data is {type(data).__name__}, not a string")
-    if encoding == "BASE64":
-        try:
-            return base64.b64decode(data, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError) as exc:
-            raise CaptureFormatError(f"captureData.{what}.data is not valid base64 UTF-8 ({exc})") from None
-    if encoding in ("JSON", "CSV"):
-        return data
-    raise CaptureFormatError(f"captureData.{what}.encoding {encoding!r} is not JSON, CSV or BASE64")
-
-
-def prompt_text(body: str, content_type: str = "application/json") -> tuple[str, int | None]:
-    """(prompt, max_new_tokens) from a request body: TGI/LMI ``inputs``, Messages API, or plain text."""
-    if "json" not in content_type:
-        return body, None
-    try:
-        request = json.loads(body)
-    except ValueError:
-        raise CaptureFormatError("endpointInput is not valid JSON") from None
-    if isinstance(request, dict) and isinstance(request.get("inputs"), str):
-        params = request.get("parameters") or {}
-        return _user_turn(request["inputs"]), params.get("max_new_tokens") if isinstance(params, dict) else None
-    if isinstance(request, dict) and isinstance(request.get("messages"), list):
-        users = [m.get("content", "") for m in request["messages"] if isinstance(m, dict) and m.get("role") == "user"]
-        if users:
-            return str(users[-1]), request.get("max_tokens")
-    raise CaptureFormatError("endpointInput has neither 'inputs' (TGI/LMI) nor user 'messages'")
-
-
-# The last user turn of a prompt written in an instruct model's chat template (ChatML, Llama 3, Gemma, Zephyr and
-# Phi-3, Llama 2 and Mistral's [INST]): what the user asked, without the template's markup and system line.
-_USER_TURN = re.compile(
-    r"(?:<\|im_start\|>user|<\|start_header_id\|>user<\|end_header_id\|>|<start_of_turn>user|<\|user\|>|\[INST\])"
-    r"\s*(?:<<SYS>>.*?<</SYS>>\s*)?(.*?)\s*(?:<\|im_end\|>|<\|eot_id\|>|<end_of_turn>|</s>|<\|end\|>|\[/INST\]|$)",
-    re.S,
-)
-
-
-def _user_turn(inputs: str) -> str:
-    """A TGI/LMI ``inputs`` as the user wrote it: its last user turn when it carries a chat template, else as is."""
-    turns = _USER_TURN.findall(inputs)
-    return turns[-1] if turns else inputs
-
-
-def answer_text(payload: Any, prompt: str = "") -> str:
-    """The generated text from a response: TGI ``[{"generated_text"}]``, LMI ``{"generated_text"}``,
-    a chat completion ``{"choices"}`` or a summariser's ``{"summary_text"}``. A leading echo of the prompt is cut."""
-    if isinstance(payload, list) and payload and isinstance(payload[0], dict):
-        payload = payload[0]
-    text = None
-    if isinstance(payload, dict):
-        if isinstance(payload.get("generated_text"), str):
-            text = payload["generated_text"]
-        elif isinstance(payload.get("summary_text"), str):
-            text = payload["summary_text"]
-        elif isinstance(payload.get("choices"), list) and payload["choices"]:
-            text = ((payload["choices"][0] or {}).get("message") or {}).get("content")
-    if not isinstance(text, str):
-        shape = type(payload).__name__ + (f" with keys {sorted(payload)[:5]}" if isinstance(payload, dict) else "")
-        raise CaptureFormatError(f"unrecognised response shape ({shape}); expected generated_text")
-    if prompt and text.startswith(prompt):
-        text = text[len(prompt) :]
-    return text.strip()
-
-
-def parse_capture_line(line: str) -> dict[str, Any]:
-    """One capture record as a flat dict; raises :class:`CaptureFormatError` for a line that is not one."""
-    try:
-        record = json.loads(line)
-    except ValueError as exc:
-        raise CaptureFormatError(f"not JSON ({exc})") from None
-    if not isinstance(record, dict) or not isinstance(record.get("captureData"), dict):
-        raise CaptureFormatError("no 'captureData' object")
-    capture, meta = record["captureData"], record.get("eventMetadata") or {}
-    if "endpointOutput" not in capture:
-        raise CaptureFormatError("no captureData.endpointOutput (is output capture turned off?)")
-    if "endpointInput" not in capture:
-        raise CaptureFormatError("no captureData.endpointInput (is input capture turned off?)")
-    in_type = capture["endpointInput"].get("observedContentType", "application/json")
-    out_type = capture["endpointOutput"].get("observedContentType", "application/json")
-    prompt, max_new_tokens = prompt_text(_decode(capture["endpointInput"], "endpointInput"), in_type)
-    raw_answer = _decode(capture["endpointOutput"], "endpointOutput")
-    try:
-        payload = json.loads(raw_answer) if "json" in out_type else raw_answer
-    except ValueError:
-        raise CaptureFormatError("endpointOutput is not valid JSON") from None
-    answer = payload.strip() if isinstance(payload, str) else answer_text(payload, prompt)
-    engine = None
-    if isinstance(payload, list) and payload and isinstance(payload[0], dict):
-        engine = payload[0].get("local_engine")
-    elif isinstance(payload, dict):
-        engine = payload.get("local_engine")
-    if not meta.get("eventId") or not meta.get("inferenceTime"):
-        raise CaptureFormatError("eventMetadata lacks eventId or inferenceTime")
-    try:
-        parse_time(str(meta["inferenceTime"]))
-    except ValueError:
-        raise CaptureFormatError(f"eventMetadata.inferenceTime {meta['inferenceTime']!r} is not an ISO time") from None
-    return {
-        "event_id": meta["eventId"],
-        "inference_id": meta.get("inferenceId"),
-        "inference_time": meta["inferenceTime"],
-        "prompt": prompt,
-        "max_new_tokens": max_new_tokens,
-        "answer": answer,
-        "local_engine": engine,
-    }
-
-
-def parse_time(value: str) -> datetime:
-    """A capture ``inferenceTime`` (``2024-05-01T12:00:00Z``, optionally with fractions) as aware UTC."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(_UTC)
-
-
-def read_capture_dir(folder: Path, since: datetime | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Parse every ``*.jsonl`` under ``folder``: (records, malformed lines with file, line and error)."""
-    records: list[dict[str, Any]] = []
-    malformed: list[dict[str, Any]] = []
-    for path in sorted(folder.rglob("*.jsonl")):
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            for lineno, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = parse_capture_line(line)
-                except CaptureFormatError as exc:
-                    malformed.append({"file": str(path.relative_to(folder)), "line": lineno, "error": str(exc)})
-                    continue
-                if since is not None and parse_time(record["inference_time"]) < since:
-                    continue
-                record.update(file=str(path.relative_to(folder)), line=lineno)
-                records.append(record)
-    return records, malformed
 
 
 # ------------------------------------------------------------------------------------------ the checks
@@ -377,107 +221,6 @@ def check_answers(
             }
         )
     return results
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def summarize(rows: list[dict[str, Any]], malformed: int = 0) -> dict[str, float]:
-    """Metrics for one run of the checks: counts of flagged answers, averages, and latency when known.
-
-    ``MissedRefusals`` (a risky request that was answered) needs the request ``kind`` and ``LatencyP90``
-    the client ``latency_s``; both are left out when the rows lack them.
-    """
-    n = len(rows)
-    summary: dict[str, float] = {
-        "Requests": float(n),
-        "MalformedRecords": float(malformed),
-        "OffensiveAnswers": float(sum(bool(r["offensive"]) for r in rows)),
-        "PIILeaks": float(sum(bool(r["pii_leak"]) for r in rows)),
-        "ToneBelowBar": float(sum(bool(r["tone_below_bar"]) for r in rows)),
-        "Refusals": float(sum(bool(r["refusal"]) for r in rows)),
-        "AdviceViolations": float(sum(bool(r["advice_violation"]) for r in rows)),
-        "LongAnswers": float(sum(bool(r["too_long"]) for r in rows)),
-        "EmptyAnswers": float(sum(bool(r["empty"]) for r in rows)),
-        "ImpoliteAnswers": float(sum(bool(r.get("impolite")) for r in rows)),
-        "EchoedPrompts": float(sum(bool(r.get("echoes_prompt")) for r in rows)),
-        "UngroundedAnswers": float(sum(bool(r.get("ungrounded")) for r in rows)),
-        "UnfaithfulBriefs": float(sum(bool(r.get("unfaithful")) for r in rows)),
-    }
-    if n:
-        summary["ToneScoreAvg"] = round(sum(float(r["tone_score"]) for r in rows) / n, 4)
-        summary["AnswerWordsAvg"] = round(sum(int(r["answer_words"]) for r in rows) / n, 2)
-    kinds = [r.get("kind") for r in rows]
-    if any(isinstance(k, str) for k in kinds):
-        summary["MissedRefusals"] = float(sum(1 for r in rows if r.get("kind") in RISKY_KINDS and not r["refusal"]))
-    if any("slow" in r for r in rows):
-        summary["SlowAnswers"] = float(sum(bool(r.get("slow")) for r in rows))
-    latencies = [float(r["latency_s"]) for r in rows if isinstance(r.get("latency_s"), (int, float))]
-    latencies = [x for x in latencies if x == x]  # drop NaN
-    if latencies:
-        summary["LatencyP50"] = round(_percentile(latencies, 50), 3)
-        summary["LatencyP90"] = round(_percentile(latencies, 90), 3)
-    return summary
-
-
-METRIC_UNITS = {"ToneScoreAvg": "None", "AnswerWordsAvg": "None", "LatencyP50": "Seconds", "LatencyP90": "Seconds"}
-
-
-def metric_data(summary: dict[str, float], endpoint_name: str, timestamp: datetime | None = None) -> list[dict]:
-    """CloudWatch ``MetricData`` for a summary, with the endpoint as dimension."""
-    when = timestamp or datetime.now(_UTC)
-    return [
-        {
-            "MetricName": name,
-            "Dimensions": [{"Name": "EndpointName", "Value": endpoint_name}],
-            "Timestamp": when,
-            "Value": float(value),
-            "Unit": METRIC_UNITS.get(name, "Count"),
-        }
-        for name, value in summary.items()
-    ]
-
-
-def put_metrics(cloudwatch: Any, data: list[dict], namespace: str = NAMESPACE) -> int:
-    """``put_metric_data`` in batches of 20; returns the number of data points sent."""
-    for start in range(0, len(data), 20):
-        cloudwatch.put_metric_data(Namespace=namespace, MetricData=data[start : start + 20])
-    return len(data)
-
-
-# ------------------------------------------------------------------------------------------ the report
-def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")[:90]
-
-
-def render_markdown(report: dict[str, Any]) -> str:
-    """The report as Markdown: summary table, flagged answers, malformed lines."""
-    summary = report["summary"]
-    lines = [
-        "# Naxt Corp. output checks",
-        "",
-        f"Endpoint capture checked at {report['generated_at']}: {int(summary['Requests'])} answers from "
-        f"{report['files']} capture files (window: {report['window']}).",
-        "",
-        "| Metric | Value |",
-        "|---|---|",
-    ]
-    lines += [f"| {name} | {value:g} |" for name, value in summary.items()]
-    flagged = [r for r in report["records"] if any(r.get(flag) for flag in CHECK_FLAGS)]
-    lines += ["", f"## Flagged answers ({len(flagged)})", ""]
-    if flagged:
-        lines += ["| Time | Flags | Answer |", "|---|---|---|"]
-        for r in flagged[:50]:
-            flags = ", ".join(f for f in CHECK_FLAGS if r.get(f))
-            lines.append(f"| {r['inference_time']} | {flags} | {_cell(r['answer'])} |")
-    else:
-        lines.append("None.")
-    lines += ["", f"## Malformed capture lines ({len(report['malformed'])})", ""]
-    lines += [f"- `{m['file']}` line {m['line']}: {m['error']}" for m in report["malformed"][:50]] or ["None."]
-    return "\n".join(lines) + "\n"
 
 
 def build_report(
