@@ -84,6 +84,7 @@ def test_wheel_ships_the_helpers_but_not_the_test_harness(tmp_path):
         names = archive.namelist()
         modules = {name: archive.read(name).decode() for name in names if name.endswith(".py")}
     assert "helpers/__init__.py" in names and "helpers/local/server.py" in names
+    assert {"helpers/monitoring_job/requirements.txt", "helpers/pipeline_jobs/requirements.txt"} <= set(names)  # jobs
     assert not [name for name in names if "harness" in name or name.startswith(("tests/", "conftest"))], names
     for name, text in modules.items():
         imported = {
