@@ -8,6 +8,8 @@ SDK at it, and leaves every later cell to call the SDK and boto3 exactly as on A
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,10 @@ WORKSHOP_TAG = {"Key": "workshop", "Value": "genai-builders"}
 PREFIX = "genai-builders"
 _STUDIO_METADATA = Path("/opt/ml/metadata/resource-metadata.json")
 _CONTEXT: WorkshopContext | None = None
+# How notebook 03's local accuracy algorithm (helpers.evaluation.OfflineAccuracy) runs fmeval's transforms, given
+# the records to keep in flight: None is fmeval's own way (one Ray stage per transform). Local setup sets its fused
+# stage here (helpers/local/fused_pipeline.py, imported only when an evaluation runs).
+FMEVAL_STAGES: Callable[[int], AbstractContextManager[None]] | None = None
 
 
 class SetupError(RuntimeError):

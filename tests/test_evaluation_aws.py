@@ -148,15 +148,19 @@ def test_aws_path_runs_fmeval_stock_algorithms_on_a_local_endpoint(ctx, s3, endp
     assert {c["pid"] for c in contacts} - {os.getpid()}  # Ray's workers called the endpoint, under the guard
 
 
-def test_local_path_leaves_failed_requests_out_of_the_scores(ctx, s3, endpoint, fmeval_offline, tmp_path):
+def test_local_path_leaves_failed_requests_out_of_the_scores(ctx, s3, endpoint, fmeval_offline, tmp_path, monkeypatch):
     """Local mode (offline metrics, fused): the failed request is counted, and the scores are the answered
     records' means (FusedMetrics zero-fills a failure, and 0 is the best value of a lower-is-better score)."""
-    from helpers.local.fused_pipeline import fused
+    from helpers import context
+    from helpers.local.client import fused_stages
 
-    assert ev.OfflineAccuracy.stages is fused  # installed by helpers.setup() in local mode, not imported by helpers
+    assert context.FMEVAL_STAGES is fused_stages  # set by helpers.setup() in local mode, not imported by helpers
+    stages = []
+    monkeypatch.setattr(context, "FMEVAL_STAGES", lambda in_flight: stages.append(in_flight) or fused_stages(in_flight))
     eval_sets = _eval_sets(ctx, s3, tmp_path / "data")
     job = _jobs(endpoint, eval_sets, tmp_path / "results")[0]
     result = ev.evaluate_candidate(job, "local", 3)
+    assert stages == [ev.IN_FLIGHT]  # the evaluation ran through the fused stage, IN_FLIGHT records at once
     _check_failure_left_out(result)
     assert result.records.set_index("id").loc["too-long", "words"] == 0  # zero-filled, then left out
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -27,10 +26,8 @@ class OfflineAccuracy:
     """``SummarizationAccuracy`` or ``QAAccuracy`` as local mode can run them: all of fmeval's machinery (its data
     loader, prompt composer, the model runner, aggregation and saving, through ``evaluate_dataset``), with the
     offline metric transforms of :mod:`helpers.offline_metrics` where the stock algorithm downloads a model. Its
-    transforms run as :attr:`stages` says: fmeval's own stages, unless ``helpers.setup()`` in local mode installed
-    a fused stage (one Ray stage, ``in_flight`` records sent to the endpoint at once) with :func:`run_stages_with`."""
-
-    stages: Callable[[int], AbstractContextManager[None]] = staticmethod(fmevals_own_stages)
+    transforms run fmeval's own way, unless ``helpers.setup()`` in local mode set a fused stage in
+    ``helpers.context.FMEVAL_STAGES`` (one Ray stage, ``in_flight`` records sent to the endpoint at once)."""
 
     def __init__(self, use_case: str, results_dir: Path, in_flight: int = IN_FLIGHT) -> None:
         """``results_dir``: where the per-record results are saved (the stock algorithms read EVAL_RESULTS_PATH)."""
@@ -50,9 +47,12 @@ class OfflineAccuracy:
         from fmeval.eval_algorithms.common import evaluate_dataset
         from fmeval.transforms.transform_pipeline import TransformPipeline
 
+        from .. import context
+
+        stages = context.FMEVAL_STAGES or fmevals_own_stages
         metrics = metric_pipeline(self.use_case, "local")
         self.results_dir.mkdir(parents=True, exist_ok=True)
-        with self.stages(self.in_flight):
+        with stages(self.in_flight):
             output = evaluate_dataset(
                 dataset=get_dataset(dataset_config, num_records),
                 pipeline=TransformPipeline([metrics]),
@@ -65,12 +65,6 @@ class OfflineAccuracy:
                 save=save,
             )
         return [output]
-
-
-def run_stages_with(stages: Callable[[int], AbstractContextManager[None]]) -> None:
-    """Make every :class:`OfflineAccuracy` run fmeval's transforms within ``stages(in_flight)``: local mode's setup
-    installs its fused stage (``helpers/local/fused_pipeline.py``) this way."""
-    OfflineAccuracy.stages = staticmethod(stages)
 
 
 def accuracy_algorithm(use_case: str, mode: str, results_dir: Path, in_flight: int = IN_FLIGHT) -> Any:

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .. import context as workshop_context
 from ..context import SetupError
 from . import catalog, config, sdk_patches, server
 
@@ -53,10 +54,7 @@ def connect() -> dict[str, Any]:
     import sagemaker
 
     sdk_patches.patch_sdk(config.url(port))
-    from ..evaluation.algorithms import run_stages_with
-    from .fused_pipeline import fused
-
-    run_stages_with(fused)  # local evaluations: fmeval's transforms in one Ray stage, several records in flight
+    workshop_context.FMEVAL_STAGES = fused_stages  # local evaluations: one Ray stage, several records in flight
     boto_session = boto3.Session(region_name=region)
     boto3.setup_default_session(region_name=region)
     for events in (boto_session.events, boto3.DEFAULT_SESSION.events):
@@ -72,6 +70,14 @@ def connect() -> dict[str, Any]:
         "session": session,
         "boto_session": boto_session,
     }
+
+
+def fused_stages(in_flight: int) -> Any:
+    """fmeval's transforms in one Ray stage with ``in_flight`` records at once (:func:`.fused_pipeline.fused`);
+    imported when an evaluation runs, not at setup (it imports fmeval and Ray)."""
+    from .fused_pipeline import fused
+
+    return fused(in_flight)
 
 
 class LocalServerDown(RuntimeError):

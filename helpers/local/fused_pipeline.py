@@ -9,8 +9,9 @@ them in **one** stage whose actor works on ``in_flight`` records at once (thread
 endpoint, which batches concurrent requests). Everything around it is fmeval's: loading, sampling, aggregation and
 saving in ``evaluate_dataset``.
 
-It is used only inside :func:`fused`, which ``helpers.setup()`` in local mode installs as the way
-:class:`helpers.evaluation.OfflineAccuracy` runs its stages; elsewhere it behaves exactly like fmeval's pipeline.
+It is used only inside :func:`fused`, which ``helpers.setup()`` in local mode sets as the way
+:class:`helpers.evaluation.OfflineAccuracy` runs its stages (``helpers.context.FMEVAL_STAGES``); elsewhere it
+behaves exactly like fmeval's pipeline.
 """
 
 from __future__ import annotations
